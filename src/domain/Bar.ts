@@ -2,7 +2,7 @@
 import { Either, Schema } from "effect"
 import { InvalidDomainValue, showValue } from "./errors.js"
 import { Qty, Ticker, Won } from "./Money.js"
-import { Instant, TradeDate } from "./Time.js"
+import { Instant, makeTradeDate, TradeDate } from "./Time.js"
 
 export const Bar = Schema.Struct({
   date: TradeDate,
@@ -18,6 +18,7 @@ export type Bar = typeof Bar.Type
 export const validateBar = (bar: Bar, where = "bar"): Either.Either<Bar, InvalidDomainValue> => {
   const bad = (rule: string) =>
     Either.left(new InvalidDomainValue({ field: where, value: showValue(bar), rule }))
+  if (Either.isLeft(makeTradeDate(bar.date))) return bad(`date ${showValue(bar.date)} must be a calendar date YYYY-MM-DD`)
   const prices = [bar.open, bar.high, bar.low, bar.close]
   if (prices.some((p) => !Number.isSafeInteger(p) || p <= 0)) return bad("prices must be positive integers")
   if (!Number.isSafeInteger(bar.volume) || bar.volume < 0) return bad("volume must be a non-negative integer")

@@ -150,6 +150,7 @@ export const transition = (order: Order, event: OrderEvent): Either.Either<Order
       })
     case "Fill": {
       if (!Number.isSafeInteger(event.quantity) || event.quantity <= 0) return illegal(`fill quantity ${event.quantity} must be > 0`)
+      if (!Number.isSafeInteger(event.price) || event.price <= 0) return illegal(`fill price ${event.price} must be a positive integer`)
       const filled = order.filledQuantity + event.quantity
       if (filled > order.intent.quantity) {
         return illegal(`fill of ${event.quantity} would exceed the order quantity ${order.intent.quantity} (already ${order.filledQuantity})`)

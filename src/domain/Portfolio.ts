@@ -55,8 +55,8 @@ export const equity = (p: Portfolio, priceOf: (t: Ticker) => number | undefined)
   }) as Won
 
 /**
- * Books one fill. A buy costs notional + commission; a sell yields notional − commission − tax and
- * releases a proportional share of the cost basis (all of it on the last share). Overselling is an error,
+ * Books one fill. A buy costs notional + commission (+ any tax charged on it); a sell yields notional −
+ * commission − tax and releases a proportional share of the cost basis (all of it on the last share). Overselling is an error,
  * never a negative position; a buy beyond cash is allowed here (risk rules stop it earlier).
  */
 export const applyFill = (p: Portfolio, fill: Fill): Either.Either<Portfolio, InvalidDomainValue> => {
@@ -65,6 +65,11 @@ export const applyFill = (p: Portfolio, fill: Fill): Either.Either<Portfolio, In
   }
   if (!Number.isSafeInteger(fill.price) || fill.price <= 0) {
     return Either.left(new InvalidDomainValue({ field: "fill price", value: showValue(fill.price), rule: "must be a positive integer" }))
+  }
+  for (const [field, amount] of [["fill commission", fill.commission], ["fill tax", fill.tax]] as const) {
+    if (!Number.isSafeInteger(amount) || amount < 0) {
+      return Either.left(new InvalidDomainValue({ field, value: showValue(amount), rule: "must be a whole number of won ≥ 0" }))
+    }
   }
   const notional = fill.quantity * fill.price
   const prior = Option.getOrElse(positionOf(p, fill.ticker), (): Position => ({
@@ -86,7 +91,7 @@ export const applyFill = (p: Portfolio, fill: Fill): Either.Either<Portfolio, In
     return Either.right({
       ...p,
       ...fees,
-      cash: (p.cash - notional - fill.commission) as Won,
+      cash: (p.cash - notional - fill.commission - fill.tax) as Won,
       positions: HashMap.set(p.positions, fill.ticker, next)
     })
   }

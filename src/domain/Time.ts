@@ -53,8 +53,8 @@ export const kstTimeOf = (instant: number): string => {
 
 /** `YYYYMMDD` (KIS wire form) ↔ `YYYY-MM-DD`. */
 export const toKisDate = (date: TradeDate): string => date.replaceAll("-", "")
-export const fromKisDate = (yyyymmdd: string): Either.Either<TradeDate, InvalidDomainValue> =>
-  makeTradeDate(/^\d{8}$/.test(yyyymmdd) ? `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}` : yyyymmdd, "YYYYMMDD date")
+export const fromKisDate = (yyyymmdd: string, field = "YYYYMMDD date"): Either.Either<TradeDate, InvalidDomainValue> =>
+  makeTradeDate(/^\d{8}$/.test(yyyymmdd) ? `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}` : yyyymmdd, field)
 
 /** Day of week of a calendar date, 0 = Sunday … 6 = Saturday. */
 export const dayOfWeek = (date: TradeDate): number => new Date(`${date}T00:00:00Z`).getUTCDay()

@@ -18,7 +18,8 @@ export const showValue = (value: unknown): string => {
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value)
   if (value === undefined) return "undefined"
   try {
-    return JSON.stringify(value) ?? String(value)
+    // JSON would print NaN and ±Infinity inside objects as null, hiding the very value that is wrong
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) ?? String(value)
   } catch {
     return String(value)
   }
