@@ -17,7 +17,7 @@ export const atomicWrite = Effect.fn("atomicWrite")(function* (target: string, c
   const bytes = typeof contents === "string" ? new TextEncoder().encode(contents) : contents
   yield* Effect.scoped(Effect.gen(function* () {
     const file = yield* fs.open(tmp, { flag: "w", ...(options.mode === undefined ? {} : { mode: options.mode }) })
-    yield* file.writeAll(bytes)
+    if (bytes.length > 0) yield* file.writeAll(bytes) // writeAll reports an empty write as WriteZero
     yield* file.sync
   })).pipe(Effect.tapError(() => fs.remove(tmp).pipe(Effect.ignore)))
   if (options.mode !== undefined) yield* fs.chmod(tmp, options.mode)

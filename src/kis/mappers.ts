@@ -1,0 +1,328 @@
+// Pure mappers from decoded KIS responses (strings everywhere) to domain values (integer won, shares, KST dates):
+// quotes, daily bars, the account, buying power, daily orders, order receipts and financial statements.
+// A value that cannot be what the domain needs fails with KisDecodeError naming the endpoint and the field.
+import { Either, Schema } from "effect"
+import type { Bar, Quote } from "../domain/Bar.js"
+import type { FinancialStatement, PeriodType } from "../domain/Fundamentals.js"
+import type { Qty, Ticker, Won } from "../domain/Money.js"
+import { addDays, type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
+import type { AccountSnapshot, BrokerHolding, BrokerOrder } from "../services/Broker.js"
+import { decodeErrorOf, lowerKeys } from "./catalog/define.js"
+import { KisDecodeError } from "./errors.js"
+import {
+  DecimalFromString, KisTime, QtyFromString, TickerFromKis, TradeDateFromKis, WonFromDecimalString, WonFromString
+} from "./schema/common.js"
+
+const decodeWith = <A, I>(schema: Schema.Schema<A, I>, endpoint: string) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first" })
+  return (input: unknown, where = ""): Either.Either<A, KisDecodeError> =>
+    Either.mapLeft(decode(input), (e) => {
+      const err = decodeErrorOf(endpoint, e)
+      return where === "" ? err : new KisDecodeError({ endpoint, field: `${where}.${err.field}`, issue: err.issue })
+    })
+}
+
+const decodeAll = <A>(rows: ReadonlyArray<unknown>, decode: (row: unknown, where: string) => Either.Either<A, KisDecodeError>, block: string) =>
+  Either.all(rows.map((row, i) => decode(row, `${block}[${i}]`)))
+
+// ---------------------------------------------------------------------------------------------------------------
+// inquire-price → Quote
+
+const InquirePriceWire = Schema.Struct({
+  stck_prpr: WonFromString,
+  stck_oprc: WonFromString,
+  stck_hgpr: WonFromString,
+  stck_lwpr: WonFromString,
+  acml_vol: QtyFromString,
+  stck_sdpr: WonFromString
+})
+const decodeInquirePrice = decodeWith(InquirePriceWire, "inquirePrice")
+
+/** The current-price block (`output`) as a Quote observed at `at`. */
+export const toQuote = (ticker: Ticker, output: unknown, at: Instant): Either.Either<Quote, KisDecodeError> =>
+  Either.map(decodeInquirePrice(output, "output"), (w) => ({
+    ticker, price: w.stck_prpr, open: w.stck_oprc, high: w.stck_hgpr, low: w.stck_lwpr, volume: w.acml_vol, basePrice: w.stck_sdpr, at
+  }))
+
+// ---------------------------------------------------------------------------------------------------------------
+// inquire-daily-itemchartprice output2 → Bar[]
+
+const DailyBarWire = Schema.Struct({
+  stck_bsop_date: TradeDateFromKis,
+  stck_oprc: WonFromString,
+  stck_hgpr: WonFromString,
+  stck_lwpr: WonFromString,
+  stck_clpr: WonFromString,
+  acml_vol: QtyFromString
+})
+const decodeDailyBar = decodeWith(DailyBarWire, "inquireDailyItemchartprice")
+
+/**
+ * Daily chart rows (newest first on the wire) as bars, oldest first. KIS pads short answers with blank rows
+ * (every field ""), which are skipped; any other unreadable row is an error.
+ */
+export const toBars = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Either.Either<ReadonlyArray<Bar>, KisDecodeError> =>
+  Either.map(
+    Either.all(rows.flatMap((r, i) => ((r["stck_bsop_date"] ?? "") === "" ? [] : [decodeDailyBar(r, `output2[${i}]`)]))),
+    (ws) => ws.map((w): Bar => ({ date: w.stck_bsop_date, open: w.stck_oprc, high: w.stck_hgpr, low: w.stck_lwpr, close: w.stck_clpr, volume: w.acml_vol }))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  )
+
+// ---------------------------------------------------------------------------------------------------------------
+// inquire-balance → AccountSnapshot
+
+const HoldingWire = Schema.Struct({
+  pdno: TickerFromKis,
+  hldg_qty: QtyFromString,
+  ord_psbl_qty: QtyFromString,
+  pchs_amt: WonFromDecimalString,
+  prpr: WonFromString
+})
+const BalanceSummaryWire = Schema.Struct({ prvs_rcdl_excc_amt: WonFromDecimalString })
+const decodeHolding = decodeWith(HoldingWire, "inquireBalance")
+const decodeBalanceSummary = decodeWith(BalanceSummaryWire, "inquireBalance")
+
+/**
+ * Cash and holdings from every page of inquire-balance. Cash is the D+2 settled amount (`prvs_rcdl_excc_amt`:
+ * today's buys are already deducted, unlike `dnca_tot_amt`). A stock held under several trade types (cash, margin)
+ * is one holding; stocks sold out today (`hldg_qty` 0, listed until D+2) are dropped.
+ */
+export const toAccountSnapshot = (
+  pages: ReadonlyArray<{ readonly output1: ReadonlyArray<unknown>; readonly output2: ReadonlyArray<unknown> }>,
+  asOf: Instant
+): Either.Either<AccountSnapshot, KisDecodeError> =>
+  Either.gen(function* () {
+    const last = pages[pages.length - 1]
+    const summary = yield* decodeBalanceSummary(last?.output2[0], "output2[0]")
+    const byTicker = new Map<Ticker, { quantity: number; sellable: number; cost: number; lastPrice: Won }>()
+    for (const page of pages) {
+      for (const w of yield* decodeAll(page.output1, decodeHolding, "output1")) {
+        if (w.hldg_qty === 0) continue
+        const prior = byTicker.get(w.pdno) ?? { quantity: 0, sellable: 0, cost: 0, lastPrice: w.prpr }
+        byTicker.set(w.pdno, { quantity: prior.quantity + w.hldg_qty, sellable: prior.sellable + w.ord_psbl_qty, cost: prior.cost + w.pchs_amt, lastPrice: w.prpr })
+      }
+    }
+    const holdings = [...byTicker].map(([ticker, h]): BrokerHolding => ({
+      ticker,
+      quantity: h.quantity as Qty,
+      sellableQuantity: h.sellable as Qty,
+      averagePrice: h.cost / h.quantity,
+      lastPrice: h.lastPrice
+    }))
+    return { cash: summary.prvs_rcdl_excc_amt, holdings, asOf }
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// inquire-psbl-order → BuyingPower
+
+const BuyingPowerWire = Schema.Struct({
+  ord_psbl_cash: WonFromDecimalString,
+  nrcvb_buy_amt: WonFromDecimalString,
+  nrcvb_buy_qty: QtyFromString,
+  max_buy_amt: WonFromDecimalString,
+  max_buy_qty: QtyFromString
+})
+const decodeBuyingPower = decodeWith(BuyingPowerWire, "inquirePsblOrder")
+
+/** What the account can buy: without margin (미수 not used) and with it. */
+export interface BuyingPower {
+  readonly orderableCash: Won
+  readonly cashOnlyAmount: Won
+  readonly cashOnlyQuantity: Qty
+  readonly withMarginAmount: Won
+  readonly withMarginQuantity: Qty
+}
+
+export const toBuyingPower = (output: unknown): Either.Either<BuyingPower, KisDecodeError> =>
+  Either.map(decodeBuyingPower(output, "output"), (w) => ({
+    orderableCash: w.ord_psbl_cash,
+    cashOnlyAmount: w.nrcvb_buy_amt,
+    cashOnlyQuantity: w.nrcvb_buy_qty,
+    withMarginAmount: w.max_buy_amt,
+    withMarginQuantity: w.max_buy_qty
+  }))
+
+// ---------------------------------------------------------------------------------------------------------------
+// inquire-daily-ccld output1 → BrokerOrder[]
+
+const DailyOrderWire = Schema.Struct({
+  ord_dt: TradeDateFromKis,
+  ord_tmd: KisTime,
+  odno: Schema.String,
+  orgn_odno: Schema.optionalWith(Schema.String, { default: () => "" }),
+  pdno: TickerFromKis,
+  sll_buy_dvsn_cd: Schema.Literal("01", "02"),
+  sll_buy_dvsn_cd_name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  ord_dvsn_name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  cncl_yn: Schema.optionalWith(Schema.String, { default: () => "" }),
+  ord_qty: QtyFromString,
+  ord_unpr: WonFromDecimalString,
+  tot_ccld_qty: QtyFromString,
+  avg_prvs: DecimalFromString,
+  rmn_qty: QtyFromString,
+  rjct_qty: QtyFromString,
+  // The layout says cnc_cfrm_qty, the documentation example cncl_cfrm_qty.
+  cnc_cfrm_qty: Schema.optional(QtyFromString),
+  cncl_cfrm_qty: Schema.optional(QtyFromString)
+})
+const decodeDailyOrder = decodeWith(DailyOrderWire, "inquireDailyCcld")
+
+/** The day's orders; a row with an original order number is a revision or (when flagged or named so) a cancel. */
+export const toBrokerOrders = (rows: ReadonlyArray<unknown>): Either.Either<ReadonlyArray<BrokerOrder>, KisDecodeError> =>
+  Either.map(decodeAll(rows, decodeDailyOrder, "output1"), (ws) =>
+    ws.map((w): BrokerOrder => {
+      const original = w.orgn_odno.trim()
+      const isCancel = w.cncl_yn === "Y" || /취소|cancel/i.test(`${w.sll_buy_dvsn_cd_name} ${w.ord_dvsn_name}`)
+      return {
+        brokerOrderId: w.odno,
+        ...(original === "" ? {} : { originalBrokerOrderId: original }),
+        ticker: w.pdno,
+        side: w.sll_buy_dvsn_cd === "01" ? "sell" : "buy",
+        kind: original === "" ? "new" : isCancel ? "cancel" : "revise",
+        quantity: w.ord_qty,
+        price: w.ord_unpr,
+        filledQuantity: w.tot_ccld_qty,
+        averageFillPrice: w.avg_prvs,
+        remainingQuantity: w.rmn_qty,
+        cancelledQuantity: w.cnc_cfrm_qty ?? w.cncl_cfrm_qty ?? (0 as Qty),
+        rejectedQuantity: w.rjct_qty,
+        orderedAt: kstInstant(w.ord_dt, w.ord_tmd)
+      }
+    }))
+
+// ---------------------------------------------------------------------------------------------------------------
+// order-cash / order-rvsecncl output → OrderReceipt
+
+const OrderReceiptWire = Schema.Struct({
+  krx_fwdg_ord_orgno: Schema.String,
+  odno: Schema.String.pipe(Schema.pattern(/^\d+$/)),
+  ord_tmd: KisTime
+})
+
+/** KIS's acknowledgement of an order, revision or cancel: its (new) order number and branch. */
+export interface OrderReceipt {
+  readonly brokerOrderId: string
+  /** Branch that routed the order (`KRX_FWDG_ORD_ORGNO`); needed to revise or cancel it. */
+  readonly branch: string
+  readonly acceptedAt: Instant
+}
+
+const receiptMapper = (endpoint: string) => {
+  const decode = decodeWith(OrderReceiptWire, endpoint)
+  /** `output` may be the object or an array of one, keys in any case; `today` is the KST trading date. */
+  return (output: unknown, today: TradeDate): Either.Either<OrderReceipt, KisDecodeError> =>
+    Either.map(decode(lowerKeys(Array.isArray(output) ? output[0] : output), "output"), (w) => ({
+      brokerOrderId: w.odno, branch: w.krx_fwdg_ord_orgno, acceptedAt: kstInstant(today, w.ord_tmd)
+    }))
+}
+/** order-cash acknowledgement. */
+export const toOrderReceipt = receiptMapper("orderCash")
+/** order-rvsecncl acknowledgement (the revision or cancel has its own new order number). */
+export const toReviseCancelReceipt = receiptMapper("orderRvsecncl")
+
+// ---------------------------------------------------------------------------------------------------------------
+// finance/balance-sheet + finance/income-statement → FinancialStatement[]
+
+/** Amounts in 억원 (100 million won); the literal "99.99" marks an item KIS does not have. */
+const Eok = Schema.transform(DecimalFromString, Schema.UndefinedOr(Schema.Number), {
+  strict: true,
+  decode: (n) => (n === 99.99 ? undefined : Math.round(n * 100_000_000)),
+  encode: (n) => (n === undefined ? 99.99 : n / 100_000_000)
+})
+const OptionalEok = Schema.optionalWith(Eok, { default: () => undefined })
+const YearMonth = Schema.String.pipe(Schema.pattern(/^\d{4}(0[1-9]|1[0-2])$/))
+
+const BalanceSheetWire = Schema.Struct({
+  stac_yymm: YearMonth,
+  cras: OptionalEok,
+  total_aset: OptionalEok,
+  flow_lblt: OptionalEok,
+  fix_lblt: OptionalEok,
+  total_lblt: OptionalEok,
+  total_cptl: OptionalEok
+})
+const IncomeStatementWire = Schema.Struct({
+  stac_yymm: YearMonth,
+  sale_account: OptionalEok,
+  bsop_prti: OptionalEok,
+  thtr_ntin: OptionalEok
+})
+const decodeBalanceSheet = decodeWith(BalanceSheetWire, "balanceSheet")
+const decodeIncomeStatement = decodeWith(IncomeStatementWire, "incomeStatement")
+
+const monthEnd = (yyyymm: string): TradeDate => {
+  const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10) as TradeDate
+}
+
+export interface StatementOptions {
+  readonly ticker: Ticker
+  readonly periodType: PeriodType
+  /** Month the fiscal year ends (KIS `stac_month`), 12 for most Korean companies. */
+  readonly fiscalYearEndMonth?: number
+  /** Days after period end from which a statement is assumed public (no filing date on KIS). */
+  readonly disclosureLagDays?: number
+}
+
+/**
+ * Joins balance-sheet and income-statement rows by fiscal period into statements, oldest first. Amounts are
+ * converted from 억원 to won. Quarterly income rows are year-to-date on KIS, so each quarter is the difference
+ * from the previous quarter of the same fiscal year (absent when that quarter is missing).
+ */
+export const toFinancialStatements = (
+  balanceRows: ReadonlyArray<unknown>,
+  incomeRows: ReadonlyArray<unknown>,
+  options: StatementOptions
+): Either.Either<ReadonlyArray<FinancialStatement>, KisDecodeError> =>
+  Either.gen(function* () {
+    const fyEnd = options.fiscalYearEndMonth ?? 12
+    const lag = options.disclosureLagDays ?? (options.periodType === "annual" ? 90 : 45)
+    const balances = new Map((yield* decodeAll(balanceRows, decodeBalanceSheet, "output")).map((b) => [b.stac_yymm, b]))
+    const incomes = new Map((yield* decodeAll(incomeRows, decodeIncomeStatement, "output")).map((r) => [r.stac_yymm, r]))
+    /** The fiscal year a period month belongs to, and the previous quarter-end month inside that year. */
+    const fiscalYearOf = (yyyymm: string) => {
+      const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
+      return m > fyEnd ? y + 1 : y
+    }
+    const previousQuarter = (yyyymm: string) => {
+      const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
+      const pm = m - 3 <= 0 ? m + 9 : m - 3, py = m - 3 <= 0 ? y - 1 : y
+      const prev = `${py}${String(pm).padStart(2, "0")}`
+      return fiscalYearOf(prev) === fiscalYearOf(yyyymm) ? prev : undefined
+    }
+    const single = (period: string, pick: (r: typeof IncomeStatementWire.Type) => number | undefined): number | undefined => {
+      const row = incomes.get(period)
+      const ytd = row === undefined ? undefined : pick(row)
+      if (options.periodType === "annual" || ytd === undefined) return ytd
+      const prev = previousQuarter(period)
+      if (prev === undefined) return ytd
+      const prevRow = incomes.get(prev)
+      const prevYtd = prevRow === undefined ? undefined : pick(prevRow)
+      return prevYtd === undefined ? undefined : ytd - prevYtd
+    }
+    const periods = [...new Set([...balances.keys(), ...incomes.keys()])].sort()
+    return periods.map((period): FinancialStatement => {
+      const b = balances.get(period)
+      const periodEnd = monthEnd(period)
+      const amounts = {
+        revenue: single(period, (r) => r.sale_account),
+        operatingIncome: single(period, (r) => r.bsop_prti),
+        netIncome: single(period, (r) => r.thtr_ntin),
+        totalAssets: b?.total_aset,
+        currentAssets: b?.cras,
+        totalLiabilities: b?.total_lblt,
+        currentLiabilities: b?.flow_lblt,
+        longTermLiabilities: b?.fix_lblt,
+        totalEquity: b?.total_cptl
+      }
+      const present = Object.fromEntries(Object.entries(amounts).filter(([, v]) => v !== undefined))
+      return {
+        ticker: options.ticker,
+        periodType: options.periodType,
+        periodEnd,
+        availableFrom: addDays(periodEnd, lag),
+        filingDateKnown: false,
+        ...present
+      }
+    })
+  })
