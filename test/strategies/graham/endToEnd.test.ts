@@ -28,7 +28,9 @@ describe("graham on the sample data", () => {
     const cut = tradeDate("2017-09-30")
     const whole = await full()
     const truncated = await runStrategyOn("data", graham, {}, { from: RANGE.from, to: cut, loadTo: cut })
-    const upTo = (orders: typeof whole.orders) => orders.filter((o) => o.decidedOn <= cut).map((o) => [o.decidedOn, o.ticker, o.side, o.quantity])
+    // Decisions at the truncated run's last close have no next bar to fill on and are dropped by design.
+    const lastDay = truncated.equity.at(-1)?.date ?? cut
+    const upTo = (orders: typeof whole.orders) => orders.filter((o) => o.decidedOn < lastDay).map((o) => [o.decidedOn, o.ticker, o.side, o.quantity])
     expect(upTo(truncated.orders).length).toBeGreaterThan(0)
     expect(upTo(truncated.orders)).toEqual(upTo(whole.orders))
   })

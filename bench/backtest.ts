@@ -1,0 +1,110 @@
+// Backtest throughput: sma-cross over generated histories in-process (bars/s, peak RSS, linearity when the
+// history doubles), and one symbol × 5,000 bars as a whole `npm run backtest` process (wall time). Prints JSON.
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import type { BarColumns, DataSet } from "../src/backtest/data/DataSet.js"
+import { REALISTIC_RULES } from "../src/backtest/matching/matchOrder.js"
+import { runBacktest } from "../src/backtest/runBacktest.js"
+import { KRX_CALENDAR } from "../src/domain/krx/calendar.js"
+import { KRX_COSTS } from "../src/domain/krx/costs.js"
+import { ordinaryStock } from "../src/domain/Market.js"
+import { ticker, type Won } from "../src/domain/Money.js"
+import { type TradeDate, tradeDate } from "../src/domain/Time.js"
+import smaCross from "../strategies/sma-cross/index.js"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+
+const tradingDays = (count: number, from: string): ReadonlyArray<TradeDate> =>
+  KRX_CALENDAR.tradingDaysBetween(tradeDate(from), tradeDate("2040-12-31")).slice(0, count)
+
+/** A seeded random walk per symbol, integer prices, as the loader's columns. */
+const generate = (symbols: number, bars: number): DataSet => {
+  const dates = tradingDays(bars, bars <= 4_000 ? "2010-01-04" : "2005-01-03")
+  let seed = 12345
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const columns: Array<BarColumns> = []
+  for (let s = 0; s < symbols; s++) {
+    const open = new Float64Array(bars), high = new Float64Array(bars), low = new Float64Array(bars)
+    const close = new Float64Array(bars), volume = new Float64Array(bars)
+    let prev = 5_000 + Math.floor(rnd() * 50_000)
+    for (let i = 0; i < bars; i++) {
+      const o = Math.max(100, Math.round(prev * (1 + (rnd() - 0.5) * 0.02)))
+      const c = Math.max(100, Math.round(o * (1 + (rnd() - 0.5) * 0.05)))
+      open[i] = o
+      close[i] = c
+      high[i] = Math.max(o, c) + Math.round(rnd() * o * 0.01)
+      low[i] = Math.max(1, Math.min(o, c) - Math.round(rnd() * o * 0.01))
+      volume[i] = 10_000 + Math.floor(rnd() * 1_000_000)
+      prev = c
+    }
+    columns.push({ ticker: ticker(String(100000 + s)), length: bars, dates, open, high, low, close, volume })
+  }
+  return {
+    source: "generated",
+    symbols: columns.map((c) => ({ ticker: c.ticker, name: c.ticker, instrument: ordinaryStock("KOSPI"), listedOn: undefined, sharesOutstanding: undefined })),
+    bars: new Map(columns.map((c) => [c.ticker, c] as const)),
+    statements: new Map(),
+    warnings: []
+  }
+}
+
+/** Wall and CPU seconds of one run (CPU time adds the GC and compiler threads, so it can exceed wall time). */
+const timeRun = (dataSet: DataSet) => {
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  const result = Effect.runSync(runBacktest(dataSet, {
+    strategy: smaCross,
+    params: { fast: 10, slow: 30 },
+    initialCash: 10_000_000_000 as Won,
+    sim: { rules: REALISTIC_RULES, fill: "next-open", remainder: "keep", costs: KRX_COSTS, settlementDate: KRX_CALENDAR.settlementDate },
+    riskLimits: undefined,
+    calendar: KRX_CALENDAR,
+    assumptions: {}
+  }))
+  const used = process.cpuUsage(cpu)
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, fills: result.fills.length }
+}
+
+const inProcess = (symbols: number, bars: number) => {
+  const dataSet = generate(symbols, bars)
+  const run = timeRun(dataSet)
+  const totalBars = symbols * bars
+  return {
+    symbols, bars, totalBars, seconds: run.seconds, cpuSeconds: run.cpuSeconds,
+    barsPerSecond: Math.round(totalBars / run.seconds), barsPerCpuSecond: Math.round(totalBars / run.cpuSeconds), fills: run.fills
+  }
+}
+
+const wholeProcess = (bars: number) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-backtest-"))
+  try {
+    const d = generate(1, bars).bars.values().next().value!
+    const rows = ["date,open,high,low,close,volume"]
+    for (let i = 0; i < d.length; i++) rows.push(`${d.dates[i]},${d.open[i]},${d.high[i]},${d.low[i]},${d.close[i]},${d.volume[i]}`)
+    writeFileSync(path.join(dir, `${d.ticker}.csv`), rows.join("\n") + "\n")
+    const started = performance.now()
+    const out = execFileSync(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "backtest", "sma-cross", "--data-dir", dir, "--json"], { cwd: root, encoding: "utf8" })
+    const seconds = (performance.now() - started) / 1000
+    const parsed = JSON.parse(out) as { summary: { finalEquity: number }; trades: ReadonlyArray<unknown> }
+    return { symbols: 1, bars, wallSeconds: seconds, trades: parsed.trades.length, finalEquity: parsed.summary.finalEquity }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+inProcess(200, 500) // warm-up: JIT and lazily loaded modules are not what is measured
+const half = inProcess(2_000, 1_250)
+const full = inProcess(2_000, 2_500)
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+console.log(JSON.stringify({
+  benchmark: "backtest",
+  node: process.version,
+  loadAverage: (await import("node:os")).loadavg(),
+  inProcess: { half, full, timeRatioFor2xBars: full.seconds / half.seconds, cpuRatioFor2xBars: full.cpuSeconds / half.cpuSeconds, peakRssMb },
+  targets: { barsPerSecond: 5_000_000, peakRssMb: 1024, timeRatioFor2xBars: 2.2 },
+  cli: wholeProcess(5_000)
+}, null, 2))

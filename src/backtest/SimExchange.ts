@@ -1,0 +1,391 @@
+// The simulated exchange and account behind SimBroker: open orders, fills from the matching engine on each
+// replayed bar, protective exits, costs and integer-won accounting through Portfolio.applyFill. Plain mutable
+// state driven once per trading day; the Broker port over it lives in SimBroker.ts.
+import { Either, HashMap } from "effect"
+import type { Instrument } from "../domain/Market.js"
+import { ordinaryStock } from "../domain/Market.js"
+import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
+import type { Qty, Ticker, Won } from "../domain/Money.js"
+import type { ClientOrderId, ExitLevels, OrderIntent, OrderState } from "../domain/Order.js"
+import { applyFill, averagePrice, emptyPortfolio, heldQuantity, type Portfolio } from "../domain/Portfolio.js"
+import type { PortfolioView } from "../strategy/Strategy.js"
+import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
+import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
+import { affordableQuantity } from "../engine/sizing.js"
+import type { FillRecord, OrderRecord } from "./BacktestResult.js"
+import { type MatchRules, matchOrder, type RestingOrder } from "./matching/matchOrder.js"
+import { barPath, closePath, limitLockOf, NOT_LOCKED, type PricePath } from "./matching/pricePath.js"
+import type { Replay } from "./replay.js"
+
+/** Everything that decides how the simulated market fills orders and what it charges. */
+export interface SimSettings {
+  readonly rules: MatchRules
+  /** `next-open`: orders decided at a close are sent before the next open; `close`: market orders fill at that close. */
+  readonly fill: "next-open" | "close"
+  /** What happens to shares a volume cap left unfilled: stay open for the next bar, or cancel. */
+  readonly remainder: "keep" | "cancel"
+  readonly costs: CostModel
+  /** The settlement day of a trade (T+2): the sell tax in force on it applies. */
+  readonly settlementDate: (date: TradeDate) => TradeDate
+}
+
+/** An order as the simulated exchange keeps it. */
+export interface SimOrder {
+  readonly id: ClientOrderId
+  readonly brokerOrderId: string
+  readonly intent: OrderIntent
+  readonly symbol: number
+  /** The trading day the strategy decided it (its close). */
+  readonly decidedOn: TradeDate
+  /** The trading day the exchange accepted it (the next one for decisions sent before the open). */
+  readonly placedOn: TradeDate
+  readonly acceptedAt: Instant
+  /** First replay day whose bar may fill it. */
+  readonly eligibleFrom: number
+  state: OrderState
+  filled: number
+  filledNotional: number
+  reason: string | undefined
+}
+
+/** Why the exchange refused an order outright. */
+export interface SimRejection {
+  readonly code: string
+  readonly message: string
+}
+
+const isOpen = (o: SimOrder): boolean => o.state === "accepted" || o.state === "partially-filled"
+
+export class SimExchange {
+  private book: Portfolio
+  readonly orders: Array<SimOrder> = []
+  readonly fills: Array<FillRecord> = []
+  private openOrders: Array<SimOrder> = []
+  private readonly ids = new Set<ClientOrderId>()
+  private readonly instants = new Map<string, Instant>()
+  private readonly settlements = new Map<TradeDate, TradeDate>()
+  private readonly holdingIndex = new Map<Ticker, PortfolioView["holdings"][number]>()
+  private holdingList: PortfolioView["holdings"] | undefined
+  private readonly exits = new Map<Ticker, ExitLevels>()
+  /** False between the day's open and its close: orders sent then may still fill on today's bar. */
+  private afterClose = false
+
+  constructor(
+    readonly replay: Replay,
+    readonly settings: SimSettings,
+    initialCash: Won,
+    readonly instrumentOf: (ticker: Ticker) => Instrument = () => ordinaryStock("KOSPI")
+  ) {
+    this.book = emptyPortfolio(initialCash)
+  }
+
+  get portfolio(): Portfolio {
+    return this.book
+  }
+  get pending(): ReadonlyArray<SimOrder> {
+    return this.openOrders
+  }
+
+  /** Start of a trading day (the replay has just advanced): orders sent now can fill on today's bar. */
+  openDay(): void {
+    this.afterClose = false
+  }
+
+  /** Accepts an order or says why not. Sent after the close, a market order fills at that close in `close` mode. */
+  submit(id: ClientOrderId, intent: OrderIntent): Either.Either<SimOrder, SimRejection> {
+    const symbol = this.replay.symbol(intent.ticker)
+    if (symbol === undefined) return Either.left({ code: "SIM-SYMBOL", message: `${intent.ticker} is not in the replayed universe` })
+    if (!Number.isSafeInteger(intent.quantity) || intent.quantity <= 0) {
+      return Either.left({ code: "SIM-QTY", message: `quantity ${intent.quantity} must be a whole number > 0` })
+    }
+    if (this.ids.has(id)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
+    const day = this.replay.dayIndex
+    const order: SimOrder = {
+      id,
+      brokerOrderId: String(this.orders.length + 1).padStart(10, "0"),
+      intent,
+      symbol,
+      decidedOn: kstDateOf(intent.decidedAt),
+      placedOn: this.replay.today,
+      acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
+      eligibleFrom: this.afterClose ? day + 1 : day,
+      state: "accepted",
+      filled: 0,
+      filledNotional: 0,
+      reason: undefined
+    }
+    this.orders.push(order)
+    this.ids.add(id)
+    this.openOrders.push(order)
+    if (this.afterClose && this.settings.fill === "close" && intent.type._tag === "market") {
+      const bar = this.replay.barToday(symbol)
+      if (bar >= 0) {
+        const c = this.replay.columns[symbol]!
+        this.matchOn(order, closePath(c.close[bar]!, c.volume[bar]!), this.lockOf(symbol, bar), 0, "153000")
+        this.settleRemainder(order)
+        this.openOrders = this.openOrders.filter(isOpen)
+      }
+    }
+    return Either.right(order)
+  }
+
+  /** Records an order the risk rules refused before sending, so the run's order list shows why it never traded. */
+  recordRefused(id: ClientOrderId, intent: OrderIntent, reason: string): void {
+    if (this.ids.has(id)) return
+    const symbol = this.replay.symbol(intent.ticker) ?? -1
+    this.orders.push({
+      id,
+      brokerOrderId: "",
+      intent,
+      symbol,
+      decidedOn: kstDateOf(intent.decidedAt),
+      placedOn: this.replay.today,
+      acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
+      eligibleFrom: Number.MAX_SAFE_INTEGER,
+      state: "rejected",
+      filled: 0,
+      filledNotional: 0,
+      reason
+    })
+  }
+
+  /** Cancels what is left of an open order; false when it is no longer open. */
+  cancel(id: ClientOrderId, reason = "cancelled by the trader"): boolean {
+    const order = this.openOrders.find((o) => o.id === id)
+    if (order === undefined) return false
+    order.state = "cancelled"
+    order.reason = reason
+    this.openOrders = this.openOrders.filter(isOpen)
+    return true
+  }
+
+  /** Matches every eligible open order, then the protective exits, against today's bars; then the market closes. */
+  matchDay(): void {
+    const day = this.replay.dayIndex
+    const entryPoint = new Map<number, number>()
+    for (const order of this.openOrders) {
+      if (order.eligibleFrom > day) continue
+      const bar = this.replay.barToday(order.symbol)
+      if (bar < 0) continue
+      const point = this.matchOn(order, this.pathOf(order.symbol, bar), this.lockOf(order.symbol, bar), 0, "090000")
+      if (point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
+      this.settleRemainder(order)
+    }
+    this.openOrders = this.openOrders.filter(isOpen)
+    if (this.exits.size > 0) this.runExits(entryPoint)
+    this.afterClose = true
+  }
+
+  /** Cancels every order still open (end of the run) so the records show how each ended. */
+  expireAll(reason: string): void {
+    for (const o of this.openOrders) {
+      o.state = "cancelled"
+      o.reason = reason
+    }
+    this.openOrders = []
+  }
+
+  /**
+   * Keeps the plain per-ticker index of holdings in step with the portfolio after a fill: iterating the
+   * portfolio's HashMap every replayed day is what long multi-symbol runs would otherwise spend their time on.
+   */
+  private indexHolding(book: Portfolio, ticker: Ticker, openedOn: TradeDate | undefined): void {
+    const position = HashMap.get(book.positions, ticker)
+    if (position._tag === "None") this.holdingIndex.delete(ticker)
+    else {
+      const prior = this.holdingIndex.get(ticker)
+      this.holdingIndex.set(ticker, {
+        ticker,
+        quantity: position.value.quantity,
+        averagePrice: averagePrice(position.value),
+        openedOn: openedOn ?? prior?.openedOn ?? this.replay.today
+      })
+    }
+    this.holdingList = undefined
+  }
+
+  /** Every holding with its average price and first buy date, in a stable order until the next fill. */
+  holdings(): PortfolioView["holdings"] {
+    this.holdingList ??= [...this.holdingIndex.values()]
+    return this.holdingList
+  }
+
+  /** T+2 settlement day of a trade date (memoised: the calendar is slow outside its table's years). */
+  private settlementOf(date: TradeDate): TradeDate {
+    let d = this.settlements.get(date)
+    if (d === undefined) {
+      d = this.settings.settlementDate(date)
+      this.settlements.set(date, d)
+    }
+    return d
+  }
+
+  /** The UTC instant of a KST time on the current replay day (memoised: fills and orders need it often). */
+  private instantToday(hhmmss: string): Instant {
+    const key = `${this.replay.today} ${hhmmss}`
+    let at = this.instants.get(key)
+    if (at === undefined) {
+      if (this.instants.size > 64) this.instants.clear()
+      at = kstInstant(this.replay.today, hhmmss)
+      this.instants.set(key, at)
+    }
+    return at
+  }
+
+  private pathOf(symbol: number, bar: number): PricePath {
+    const c = this.replay.columns[symbol]!
+    return barPath(c.open[bar]!, c.high[bar]!, c.low[bar]!, c.close[bar]!, c.volume[bar]!)
+  }
+
+  private lockOf(symbol: number, bar: number) {
+    if (!this.settings.rules.limitLock) return NOT_LOCKED
+    const c = this.replay.columns[symbol]!
+    return limitLockOf(c.high[bar]!, c.low[bar]!, bar > 0 ? c.close[bar - 1] : undefined, this.instrumentOf(c.ticker), c.dates[bar]!)
+  }
+
+  /** Applies the remainder policy after a bar: a partly filled order stays open or is cancelled. */
+  private settleRemainder(order: SimOrder): void {
+    if (order.state === "partially-filled" && this.settings.remainder === "cancel") {
+      order.state = "cancelled"
+      order.reason = "unfilled remainder cancelled (volume cap)"
+    }
+  }
+
+  /** Matches one order on a path; books the fill; returns the path index filled at, or -1. */
+  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number, hhmmss: string): number {
+    const ticker = order.intent.ticker
+    const held = heldQuantity(this.book, ticker)
+    const resting: RestingOrder = {
+      side: order.intent.side,
+      type: order.intent.type,
+      remaining: order.intent.side === "sell" ? Math.min(order.intent.quantity - order.filled, held) : order.intent.quantity - order.filled
+    }
+    if (order.intent.side === "sell" && resting.remaining <= 0) {
+      order.state = "cancelled"
+      order.reason = `no shares of ${ticker} left to sell`
+      return -1
+    }
+    const date = this.replay.today
+    const instrument = this.instrumentOf(ticker)
+    const outcome = matchOrder(resting, path, { date, instrument, lock }, this.settings.rules, from)
+    if (outcome._tag === "NoFill") return -1
+    let quantity = outcome.quantity
+    let cashShort = false
+    if (order.intent.side === "buy") {
+      const affordable = affordableQuantity(this.book.cash, outcome.price, this.settings.costs)
+      if (affordable < quantity) {
+        quantity = affordable
+        cashShort = true
+      }
+    }
+    if (quantity > 0) this.book = this.bookFill(order, quantity, outcome.price, instrument, date, hhmmss)
+    if (cashShort) {
+      order.state = "cancelled"
+      order.reason = `not enough cash for the rest at ${outcome.price} won`
+    }
+    return quantity > 0 ? outcome.pointIndex : -1
+  }
+
+  private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate, hhmmss: string): Portfolio {
+    const { side, ticker } = order.intent
+    const notional = quantity * price
+    const fee = commission(notional, this.settings.costs)
+    const tax = side === "sell" ? sellTax(notional, instrument, this.settlementOf(date), this.settings.costs) : (0 as Won)
+    const before = heldQuantity(this.book, ticker)
+    const next = applyFill(this.book, {
+      orderId: order.id,
+      ticker,
+      side,
+      quantity: quantity as Qty,
+      price,
+      commission: fee,
+      tax,
+      at: this.instantToday(hhmmss)
+    })
+    if (Either.isLeft(next)) throw new Error(`simulated fill broke the book: ${next.left.message}`)
+    this.indexHolding(next.right, ticker, side === "buy" && before === 0 ? date : undefined)
+    this.fills.push({ orderId: order.id, date, ticker, side, quantity, price, commission: fee, tax })
+    order.filled += quantity
+    order.filledNotional += notional
+    order.state = order.filled === order.intent.quantity ? "filled" : "partially-filled"
+    if (side === "buy") {
+      if (hasExits(order.intent.exits)) this.exits.set(ticker, order.intent.exits)
+    } else if (before - quantity === 0) {
+      this.exits.delete(ticker)
+    }
+    return next.right
+  }
+
+  /** Stop-loss / take-profit of each holding with levels, on the pessimistic path after any entry fill today. */
+  private runExits(entryPoint: ReadonlyMap<number, number>): void {
+    const date = this.replay.today
+    for (const [ticker, levels] of [...this.exits]) {
+      const symbol = this.replay.symbol(ticker)
+      if (symbol === undefined) continue
+      const bar = this.replay.barToday(symbol)
+      const held = heldQuantity(this.book, ticker)
+      if (bar < 0 || held === 0) continue
+      const path = this.pathOf(symbol, bar)
+      const from = entryPoint.has(symbol) ? entryPoint.get(symbol)! + 1 : 0
+      const hit = firstExit(levels, path.prices, from)
+      if (hit === undefined) continue
+      const intent: OrderIntent = {
+        strategy: "exit",
+        decidedAt: this.instantToday("090000"),
+        ticker,
+        side: "sell",
+        quantity: held as Qty,
+        type: exitOrderType(levels, hit.kind),
+        reason: hit.kind
+      }
+      const id = `${hit.kind}:${date}:${ticker}` as ClientOrderId
+      const order: SimOrder = {
+        id,
+        brokerOrderId: String(this.orders.length + 1).padStart(10, "0"),
+        intent,
+        symbol,
+        decidedOn: date,
+        placedOn: date,
+        acceptedAt: intent.decidedAt,
+        eligibleFrom: this.replay.dayIndex,
+        state: "accepted",
+        filled: 0,
+        filledNotional: 0,
+        reason: hit.kind
+      }
+      this.orders.push(order)
+      // The levels are spent once the exit is working; a remainder rests as an ordinary order.
+      this.exits.delete(ticker)
+      this.matchOn(order, path, this.lockOf(symbol, bar), hit.index, "090000")
+      this.settleRemainder(order)
+      if (isOpen(order)) this.openOrders.push(order)
+    }
+  }
+
+  /** The orders as the backtest result reports them. */
+  orderRecords(): ReadonlyArray<OrderRecord> {
+    return this.orders.map((o) => {
+      const t = o.intent.type
+      return {
+        id: o.id,
+        ticker: o.intent.ticker,
+        side: o.intent.side,
+        type: t._tag,
+        quantity: o.intent.quantity,
+        limitPrice: t._tag === "limit" ? t.price : t._tag === "stop" ? t.stopPrice : undefined,
+        decidedOn: o.decidedOn,
+        state: o.state,
+        filledQuantity: o.filled,
+        averageFillPrice: o.filled === 0 ? 0 : o.filledNotional / o.filled,
+        reason: o.reason ?? o.intent.reason
+      }
+    })
+  }
+
+  /** Cash plus every holding at its latest close (at cost before its first bar). */
+  equity(): number {
+    let value: number = this.book.cash
+    for (const h of this.holdingIndex.values()) value += h.quantity * (this.replay.markPrice(h.ticker) ?? h.averagePrice)
+    return value
+  }
+}

@@ -1,0 +1,143 @@
+// The as-of view of a loaded DataSet: what a strategy may see at the close of one trading day and nothing later.
+// Cheap to build per day: bar series are accessor objects over the shared columns, bounded by a cursor.
+import type { FinancialStatement } from "../domain/Fundamentals.js"
+import type { Instrument } from "../domain/Market.js"
+import { ordinaryStock } from "../domain/Market.js"
+import type { Ticker } from "../domain/Money.js"
+import type { TradeDate } from "../domain/Time.js"
+import type { AsOfView, BarSeries } from "../strategy/Strategy.js"
+import type { BarColumns, DataSet, SymbolInfo } from "./data/DataSet.js"
+
+/** Number of bars of `columns` dated at or before `asOf` (binary search over the ascending dates). */
+export const barsUpTo = (columns: BarColumns, asOf: TradeDate): number => {
+  let lo = 0, hi = columns.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (columns.dates[mid]! <= asOf) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Number of statements available at `asOf` (those with `availableFrom ≤ asOf`). */
+const statementsUpTo = (list: ReadonlyArray<FinancialStatement>, asOf: TradeDate): number => {
+  let n = 0
+  for (const s of list) if (s.availableFrom <= asOf) n++
+  return n
+}
+
+const EMPTY_COLUMNS = (ticker: Ticker): BarColumns => ({
+  ticker,
+  length: 0,
+  dates: [],
+  open: new Float64Array(0),
+  high: new Float64Array(0),
+  low: new Float64Array(0),
+  close: new Float64Array(0),
+  volume: new Float64Array(0)
+})
+
+/** A BarSeries over the first `length` bars of `columns`; reading at or past `length` throws a RangeError. */
+class BoundedSeries implements BarSeries {
+  constructor(private readonly columns: BarColumns, readonly length: number) {}
+  get ticker(): Ticker {
+    return this.columns.ticker
+  }
+  private at(i: number): number {
+    if (!(i >= 0 && i < this.length && Number.isInteger(i))) {
+      throw new RangeError(`bar ${i} of ${this.columns.ticker} is outside [0, ${this.length}) as of this view`)
+    }
+    return i
+  }
+  // Prototype methods, not per-instance closures: a view is built per symbol per day in long backtests.
+  date(i: number): TradeDate {
+    return this.columns.dates[this.at(i)]!
+  }
+  open(i: number): number {
+    return this.columns.open[this.at(i)]!
+  }
+  high(i: number): number {
+    return this.columns.high[this.at(i)]!
+  }
+  low(i: number): number {
+    return this.columns.low[this.at(i)]!
+  }
+  close(i: number): number {
+    return this.columns.close[this.at(i)]!
+  }
+  volume(i: number): number {
+    return this.columns.volume[this.at(i)]!
+  }
+  closes(): Float64Array {
+    return this.columns.close.subarray(0, this.length)
+  }
+}
+
+export const boundedSeries = (columns: BarColumns, length: number): BarSeries => new BoundedSeries(columns, length)
+
+/** Lookups shared by every day's view of one data set: built once per run. */
+export interface DataSetIndex {
+  readonly dataSet: DataSet
+  readonly universe: ReadonlyArray<Ticker>
+  readonly info: ReadonlyMap<Ticker, SymbolInfo>
+  readonly columns: (ticker: Ticker) => BarColumns
+}
+
+export const indexDataSet = (dataSet: DataSet, universe?: ReadonlyArray<Ticker>): DataSetIndex => {
+  const info = new Map(dataSet.symbols.map((s) => [s.ticker, s] as const))
+  const empties = new Map<Ticker, BarColumns>()
+  return {
+    dataSet,
+    universe: universe ?? [...dataSet.bars.keys()].sort(),
+    info,
+    columns: (ticker) => {
+      const c = dataSet.bars.get(ticker)
+      if (c !== undefined) return c
+      let e = empties.get(ticker)
+      if (e === undefined) {
+        e = EMPTY_COLUMNS(ticker)
+        empties.set(ticker, e)
+      }
+      return e
+    }
+  }
+}
+
+/**
+ * The view at the close of `asOf`. `cursorOf`, when given, returns the number of bars at or before `asOf`
+ * for a symbol (a runner advancing per-symbol cursors passes it to skip the binary search); it must agree
+ * with `barsUpTo`.
+ */
+export const makeAsOfView = (
+  dataSet: DataSet | DataSetIndex,
+  asOf: TradeDate,
+  cursorOf?: (ticker: Ticker) => number
+): AsOfView => {
+  const index = "columns" in dataSet ? dataSet : indexDataSet(dataSet)
+  const instrument = (ticker: Ticker): Instrument => index.info.get(ticker)?.instrument ?? ordinaryStock("KOSPI")
+  const statements = (ticker: Ticker): ReadonlyArray<FinancialStatement> => {
+    const list = index.dataSet.statements.get(ticker)
+    if (list === undefined || list.length === 0) return []
+    const n = statementsUpTo(list, asOf)
+    return n === list.length ? list : list.filter((s) => s.availableFrom <= asOf)
+  }
+  return {
+    asOf,
+    universe: index.universe,
+    instrument,
+    bars: (ticker) => {
+      const columns = index.columns(ticker)
+      return boundedSeries(columns, cursorOf?.(ticker) ?? barsUpTo(columns, asOf))
+    },
+    statements,
+    sharesOutstanding: (ticker) => {
+      // The latest statement available at asOf that reports a share count wins over the universe file.
+      const list = statements(ticker)
+      for (let i = list.length - 1; i >= 0; i--) {
+        const n = list[i]!.sharesOutstanding
+        if (n !== undefined) return n
+      }
+      return index.info.get(ticker)?.sharesOutstanding
+    }
+  }
+}
