@@ -16,7 +16,7 @@ export const portfolioWeights = (scores: ReadonlyArray<number>, params: GrahamPa
   return scores.map((s) => {
     const raw = params.weighting === "equal" || total <= 0
       ? params.investedFraction / scores.length
-      : (params.investedFraction * Math.max(0, s)) / total
+      : params.investedFraction * (Math.max(0, s) / total)
     return Math.min(params.maxWeight, raw)
   })
 }

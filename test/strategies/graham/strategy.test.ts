@@ -111,6 +111,10 @@ describe("weights and params", () => {
     expect(w.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(over.investedFraction + 1e-12)
   })
 
+  it("score weighting keeps its sum exact for denormal scores", () => {
+    expect(portfolioWeights([2.5e-323], { ...P, weighting: "score", maxWeight: 1, investedFraction: 0.1 })).toEqual([0.1])
+  })
+
   it("score weighting gives a higher score a larger weight", () => {
     expect(portfolioWeights([1, 3], { ...P, weighting: "score", maxWeight: 1, investedFraction: 1 })).toEqual([0.25, 0.75])
   })
