@@ -3,11 +3,14 @@
 import { Command, ValidationError } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { backtestCommand, UsageError } from "./backtest.js"
+import { fetchDataCommand } from "./fetchData.js"
+import { liveCommand } from "./live.js"
 import { screenCommand } from "./screen.js"
+import { statusCommand } from "./status.js"
 
 const root = Command.make("stock-manager").pipe(
   Command.withDescription("Backtest, paper-trade and live-trade Korean stocks through the KIS Open API"),
-  Command.withSubcommands([backtestCommand, screenCommand])
+  Command.withSubcommands([backtestCommand, screenCommand, liveCommand, statusCommand, fetchDataCommand])
 )
 
 const runCommand = Command.run(root, { name: "stock-manager", version: "0.1.0" })
