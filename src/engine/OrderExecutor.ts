@@ -1,5 +1,7 @@
 // The order executor shared by backtest and live: one deterministic id per intent, at most one submission per
 // id (a repeat is a no-op), and the risk rules checked in this one place before anything reaches the broker.
+// The admission logic is a plain object (OrderGate) so a backtest's per-day batch calls it synchronously;
+// the OrderExecutor service wraps the same gate around the Broker port.
 import { Context, Effect, Either } from "effect"
 import type { CostModel } from "../domain/krx/costs.js"
 import { type ClientOrderId, clientOrderId, type OrderIntent } from "../domain/Order.js"
@@ -12,10 +14,11 @@ import { Broker, type OrderAck } from "../services/Broker.js"
 import type { BrokerUnavailable, OutcomeUnknown } from "../services/errors.js"
 
 /** How orders are vetted: the risk limits (undefined = risk rules off) and the cost model they cost orders with. */
-export class ExecutionPolicy extends Context.Tag("trader/ExecutionPolicy")<ExecutionPolicy, {
+export interface ExecutionPolicyShape {
   readonly riskLimits: RiskLimits | undefined
   readonly costs: CostModel
-}>() {}
+}
+export class ExecutionPolicy extends Context.Tag("trader/ExecutionPolicy")<ExecutionPolicy, ExecutionPolicyShape>() {}
 
 /** The book and market facts the risk rules need, supplied by the caller only when the rules are on. */
 export type RiskBook = Omit<RiskContext, "intent" | "now" | "tradeDate" | "recentOrderTimes" | "submittedIds" | "lossLimitBreachedOn" | "costs">
@@ -27,6 +30,11 @@ export type Execution =
   /** Refused by a risk rule or by the broker; final, nothing is open. */
   | { readonly _tag: "Refused"; readonly id: ClientOrderId; readonly rule: string; readonly message: string }
 
+/** The gate's verdict before the broker: send it (the id is journalled now), or the final answer. */
+export type Admission =
+  | { readonly _tag: "Admitted"; readonly id: ClientOrderId }
+  | Extract<Execution, { readonly _tag: "AlreadySent" | "Refused" }>
+
 const ORDER_RATE_MEMORY_MS = 60_000
 
 /** When an order is sent (the order-rate window) and the trading day it is for (ticks, band, loss limit). */
@@ -35,35 +43,71 @@ export interface Timing {
   readonly tradeDate: TradeDate
 }
 
+export interface GateSeed {
+  readonly ids?: Iterable<ClientOrderId>
+  readonly recentOrderTimes?: ReadonlyArray<Instant>
+  readonly lossLimitBreachedOn?: TradeDate | undefined
+}
+
+/**
+ * The executor's state and rules without the broker: the in-memory journal of ids, the recent order times
+ * and the daily-loss latch. `admit` journals an admitted id before returning, so the caller must then submit
+ * it exactly once; anything it returns other than Admitted is final.
+ */
+export class OrderGate {
+  private readonly journal: Set<ClientOrderId>
+  private recent: Array<Instant>
+  private lossLimitBreachedOn: TradeDate | undefined
+
+  /** `seed`: what a restarted live engine already knows from its durable journal (ids, recent sends, the latch). */
+  constructor(private readonly policy: ExecutionPolicyShape, seed: GateSeed = {}) {
+    this.journal = new Set(seed.ids ?? [])
+    this.recent = [...(seed.recentOrderTimes ?? [])]
+    this.lossLimitBreachedOn = seed.lossLimitBreachedOn
+  }
+
+  /** The trading day the daily loss limit was breached on, as of the last check (persisted by the live engine). */
+  get lossLimitLatch(): TradeDate | undefined {
+    return this.lossLimitBreachedOn
+  }
+
+  admit(intent: OrderIntent, at: Timing, riskBook: () => RiskBook): Admission {
+    const id = clientOrderId(intent)
+    if (this.journal.has(id)) return { _tag: "AlreadySent", id }
+    const refused = this.refusal(intent, id, at, riskBook)
+    if (refused !== undefined) return refused
+    this.journal.add(id)
+    return { _tag: "Admitted", id }
+  }
+
+  /** The risk verdict on an intent, or undefined when the rules are off or pass it. */
+  private refusal(intent: OrderIntent, id: ClientOrderId, at: Timing, riskBook: () => RiskBook): Admission | undefined {
+    const limits = this.policy.riskLimits
+    if (limits === undefined) return undefined
+    this.recent = this.recent.filter((t) => at.now - t < ORDER_RATE_MEMORY_MS)
+    const ctx: RiskContext = {
+      ...riskBook(),
+      intent,
+      now: at.now,
+      tradeDate: at.tradeDate,
+      recentOrderTimes: this.recent,
+      submittedIds: this.journal,
+      lossLimitBreachedOn: this.lossLimitBreachedOn,
+      costs: this.policy.costs
+    }
+    this.lossLimitBreachedOn = lossLimitLatch(ctx, limits)
+    const verdict = checkOrder(ctx, limits)
+    if (Either.isLeft(verdict)) return { _tag: "Refused", id, rule: verdict.left.rule, message: verdict.left.message }
+    this.recent.push(at.now)
+    return undefined
+  }
+}
+
 /** The executor over the Broker port; its journal is in memory for the life of the layer. */
 export class OrderExecutor extends Effect.Service<OrderExecutor>()("trader/OrderExecutor", {
   effect: Effect.gen(function* () {
     const broker = yield* Broker
-    const policy = yield* ExecutionPolicy
-    const journal = new Set<ClientOrderId>()
-    let recent: Array<Instant> = []
-    let lossLimitBreachedOn: TradeDate | undefined
-
-    /** The risk verdict on an intent, or undefined when the rules are off or pass it. */
-    const refusal = (intent: OrderIntent, id: ClientOrderId, at: Timing, riskBook: () => RiskBook): Execution | undefined => {
-      if (policy.riskLimits === undefined) return undefined
-      recent = recent.filter((t) => at.now - t < ORDER_RATE_MEMORY_MS)
-      const ctx: RiskContext = {
-        ...riskBook(),
-        intent,
-        now: at.now,
-        tradeDate: at.tradeDate,
-        recentOrderTimes: recent,
-        submittedIds: journal,
-        lossLimitBreachedOn,
-        costs: policy.costs
-      }
-      lossLimitBreachedOn = lossLimitLatch(ctx, policy.riskLimits)
-      const verdict = checkOrder(ctx, policy.riskLimits)
-      if (Either.isLeft(verdict)) return { _tag: "Refused", id, rule: verdict.left.rule, message: verdict.left.message }
-      recent.push(at.now)
-      return undefined
-    }
+    const gate = new OrderGate(yield* ExecutionPolicy)
 
     /**
      * Executes an intent at most once. OutcomeUnknown / BrokerUnavailable from the broker pass through: the id
@@ -71,11 +115,9 @@ export class OrderExecutor extends Effect.Service<OrderExecutor>()("trader/Order
      */
     const execute = (intent: OrderIntent, at: Timing, riskBook: () => RiskBook): Effect.Effect<Execution, OutcomeUnknown | BrokerUnavailable> =>
       Effect.suspend(() => {
-        const id = clientOrderId(intent)
-        if (journal.has(id)) return Effect.succeed<Execution>({ _tag: "AlreadySent", id })
-        const refused = refusal(intent, id, at, riskBook)
-        if (refused !== undefined) return Effect.succeed(refused)
-        journal.add(id)
+        const admission = gate.admit(intent, at, riskBook)
+        if (admission._tag !== "Admitted") return Effect.succeed(admission)
+        const { id } = admission
         return broker.submit(id, intent).pipe(
           Effect.map((ack): Execution => ({ _tag: "Sent", id, ack })),
           Effect.catchTag("BrokerRejected", (e) => Effect.succeed<Execution>({ _tag: "Refused", id, rule: e.code, message: e.message }))
