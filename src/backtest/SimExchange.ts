@@ -1,20 +1,20 @@
 // The simulated exchange and account behind SimBroker: open orders, fills from the matching engine on each
-// replayed bar, protective exits, costs and integer-won accounting through Portfolio.applyFill. Plain mutable
-// state driven once per trading day; the Broker port over it lives in SimBroker.ts.
+// replayed bar, protective exits, costs and integer-won accounting by Portfolio's own fill rule
+// (changePosition) over a plain mutable book. Driven once per trading day; the Broker port over it is SimBroker.ts.
 import { Either, HashMap } from "effect"
 import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import type { ClientOrderId, ExitLevels, OrderIntent, OrderState } from "../domain/Order.js"
-import { applyFill, averagePrice, emptyPortfolio, heldQuantity, type Portfolio } from "../domain/Portfolio.js"
+import type { ClientOrderId, ExitLevels, Fill, OrderIntent, OrderState } from "../domain/Order.js"
+import { averagePrice, changePosition, invalidFill, type Portfolio, type Position } from "../domain/Portfolio.js"
 import type { PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
 import type { FillRecord, OrderRecord } from "./BacktestResult.js"
 import { type MatchRules, matchOrder, type RestingOrder } from "./matching/matchOrder.js"
-import { barPath, closePath, limitLockOf, NOT_LOCKED, type PricePath } from "./matching/pricePath.js"
+import { closePath, limitLockOf, NOT_LOCKED, type PricePath, writeBarPath } from "./matching/pricePath.js"
 import type { Replay } from "./replay.js"
 
 /** Everything that decides how the simulated market fills orders and what it charges. */
@@ -56,19 +56,80 @@ export interface SimRejection {
 
 const isOpen = (o: SimOrder): boolean => o.state === "accepted" || o.state === "partially-filled"
 
+/**
+ * The account as mutable fields and a plain map of positions: the same accounting as Portfolio.applyFill
+ * (both book through `changePosition`) without a persistent map update per fill.
+ */
+class SimBook {
+  cash: number
+  commissionsPaid = 0
+  taxesPaid = 0
+  closedPnl = 0
+  readonly positions = new Map<Ticker, Position>()
+  private snapshot: Portfolio | undefined
+
+  constructor(initialCash: Won) {
+    this.cash = initialCash
+  }
+
+  held(ticker: Ticker): number {
+    return this.positions.get(ticker)?.quantity ?? 0
+  }
+
+  /** Books a fill; the position after it, or undefined once sold out. Throws on a fill no book may take. */
+  book(fill: Fill): Position | undefined {
+    const invalid = invalidFill(fill)
+    const change = invalid === undefined ? changePosition(this.positions.get(fill.ticker), fill) : Either.left(invalid)
+    if (Either.isLeft(change)) throw new Error(`simulated fill broke the book: ${change.left.message}`)
+    const { position, cashChange, closedPnl } = change.right
+    if (position === undefined) this.positions.delete(fill.ticker)
+    else this.positions.set(fill.ticker, position)
+    this.cash += cashChange
+    this.commissionsPaid += fill.commission
+    this.taxesPaid += fill.tax
+    this.closedPnl += closedPnl
+    this.snapshot = undefined
+    return position
+  }
+
+  /** The book as a Portfolio value (built on demand, kept until the next fill). */
+  portfolio(): Portfolio {
+    this.snapshot ??= {
+      cash: this.cash as Won,
+      positions: HashMap.fromIterable(this.positions),
+      commissionsPaid: this.commissionsPaid as Won,
+      taxesPaid: this.taxesPaid as Won,
+      closedPnl: this.closedPnl as Won
+    }
+    return this.snapshot
+  }
+}
+
+/** Per replayed day, the instants of the few KST times orders and fills are stamped with. */
+const STAMP_TIMES = ["083000", "090000", "153000"] as const
+type StampTime = (typeof STAMP_TIMES)[number]
+
 export class SimExchange {
-  private book: Portfolio
+  private readonly book: SimBook
   readonly orders: Array<SimOrder> = []
   readonly fills: Array<FillRecord> = []
   private openOrders: Array<SimOrder> = []
   private readonly ids = new Set<ClientOrderId>()
-  private readonly instants = new Map<string, Instant>()
+  private stampDay = -1
+  private readonly stamps = new Map<StampTime, Instant>()
+  private lastDecidedAt = Number.NaN
+  private lastDecidedOn = "" as TradeDate
   private readonly settlements = new Map<TradeDate, TradeDate>()
   private readonly holdingIndex = new Map<Ticker, PortfolioView["holdings"][number]>()
   private holdingList: PortfolioView["holdings"] | undefined
+  /** Held symbols (universe positions) in the order of `holdingIndex`, and their quantities: dense, for daily marking. */
+  private readonly heldSymbols = new Map<Ticker, number>()
+  private readonly heldBySymbol: Float64Array
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
+  /** The one bar path being matched: each order's path is used up before the next one is written. */
+  private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
 
   constructor(
     readonly replay: Replay,
@@ -76,11 +137,22 @@ export class SimExchange {
     initialCash: Won,
     readonly instrumentOf: (ticker: Ticker) => Instrument = () => ordinaryStock("KOSPI")
   ) {
-    this.book = emptyPortfolio(initialCash)
+    this.book = new SimBook(initialCash)
+    this.heldBySymbol = new Float64Array(replay.columns.length)
   }
 
   get portfolio(): Portfolio {
-    return this.book
+    return this.book.portfolio()
+  }
+  get cash(): Won {
+    return this.book.cash as Won
+  }
+  /** Every position held, by ticker. */
+  get positions(): ReadonlyMap<Ticker, Position> {
+    return this.book.positions
+  }
+  heldQuantity(ticker: Ticker): number {
+    return this.book.held(ticker)
   }
   get pending(): ReadonlyArray<SimOrder> {
     return this.openOrders
@@ -105,7 +177,7 @@ export class SimExchange {
       brokerOrderId: String(this.orders.length + 1).padStart(10, "0"),
       intent,
       symbol,
-      decidedOn: kstDateOf(intent.decidedAt),
+      decidedOn: this.dateOfDecision(intent.decidedAt),
       placedOn: this.replay.today,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: this.afterClose ? day + 1 : day,
@@ -138,7 +210,7 @@ export class SimExchange {
       brokerOrderId: "",
       intent,
       symbol,
-      decidedOn: kstDateOf(intent.decidedAt),
+      decidedOn: this.dateOfDecision(intent.decidedAt),
       placedOn: this.replay.today,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: Number.MAX_SAFE_INTEGER,
@@ -162,17 +234,18 @@ export class SimExchange {
   /** Matches every eligible open order, then the protective exits, against today's bars; then the market closes. */
   matchDay(): void {
     const day = this.replay.dayIndex
-    const entryPoint = new Map<number, number>()
+    // Where today's entries filled, for exits that may only trigger after them (tracked only when exits exist).
+    const entryPoint = this.exits.size > 0 || this.openOrders.some((o) => hasExits(o.intent.exits)) ? new Map<number, number>() : undefined
     for (const order of this.openOrders) {
       if (order.eligibleFrom > day) continue
       const bar = this.replay.barToday(order.symbol)
       if (bar < 0) continue
       const point = this.matchOn(order, this.pathOf(order.symbol, bar), this.lockOf(order.symbol, bar), 0, "090000")
-      if (point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
+      if (entryPoint !== undefined && point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
       this.settleRemainder(order)
     }
     this.openOrders = this.openOrders.filter(isOpen)
-    if (this.exits.size > 0) this.runExits(entryPoint)
+    if (entryPoint !== undefined && this.exits.size > 0) this.runExits(entryPoint)
     this.afterClose = true
   }
 
@@ -185,19 +258,20 @@ export class SimExchange {
     this.openOrders = []
   }
 
-  /**
-   * Keeps the plain per-ticker index of holdings in step with the portfolio after a fill: iterating the
-   * portfolio's HashMap every replayed day is what long multi-symbol runs would otherwise spend their time on.
-   */
-  private indexHolding(book: Portfolio, ticker: Ticker, openedOn: TradeDate | undefined): void {
-    const position = HashMap.get(book.positions, ticker)
-    if (position._tag === "None") this.holdingIndex.delete(ticker)
-    else {
+  /** Keeps the per-ticker holdings the strategy sees in step with the book after a fill. */
+  private indexHolding(ticker: Ticker, symbol: number, position: Position | undefined, openedOn: TradeDate | undefined): void {
+    if (position === undefined) {
+      this.holdingIndex.delete(ticker)
+      this.heldSymbols.delete(ticker)
+      this.heldBySymbol[symbol] = 0
+    } else {
+      this.heldSymbols.set(ticker, symbol)
+      this.heldBySymbol[symbol] = position.quantity
       const prior = this.holdingIndex.get(ticker)
       this.holdingIndex.set(ticker, {
         ticker,
-        quantity: position.value.quantity,
-        averagePrice: averagePrice(position.value),
+        quantity: position.quantity,
+        averagePrice: averagePrice(position),
         openedOn: openedOn ?? prior?.openedOn ?? this.replay.today
       })
     }
@@ -220,21 +294,32 @@ export class SimExchange {
     return d
   }
 
-  /** The UTC instant of a KST time on the current replay day (memoised: fills and orders need it often). */
-  private instantToday(hhmmss: string): Instant {
-    const key = `${this.replay.today} ${hhmmss}`
-    let at = this.instants.get(key)
+  /** The UTC instant of a KST time on the current replay day (kept per day: every order and fill needs one). */
+  private instantToday(hhmmss: StampTime): Instant {
+    if (this.stampDay !== this.replay.dayIndex) {
+      this.stampDay = this.replay.dayIndex
+      this.stamps.clear()
+    }
+    let at = this.stamps.get(hhmmss)
     if (at === undefined) {
-      if (this.instants.size > 64) this.instants.clear()
       at = kstInstant(this.replay.today, hhmmss)
-      this.instants.set(key, at)
+      this.stamps.set(hhmmss, at)
     }
     return at
   }
 
+  /** The KST day of a decision instant (the orders of one decision step share it, so the last one is kept). */
+  private dateOfDecision(decidedAt: Instant): TradeDate {
+    if (decidedAt !== this.lastDecidedAt) {
+      this.lastDecidedAt = decidedAt
+      this.lastDecidedOn = kstDateOf(decidedAt)
+    }
+    return this.lastDecidedOn
+  }
+
   private pathOf(symbol: number, bar: number): PricePath {
     const c = this.replay.columns[symbol]!
-    return barPath(c.open[bar]!, c.high[bar]!, c.low[bar]!, c.close[bar]!, c.volume[bar]!)
+    return writeBarPath(this.scratchPath, c.open[bar]!, c.high[bar]!, c.low[bar]!, c.close[bar]!, c.volume[bar]!)
   }
 
   private lockOf(symbol: number, bar: number) {
@@ -252,9 +337,9 @@ export class SimExchange {
   }
 
   /** Matches one order on a path; books the fill; returns the path index filled at, or -1. */
-  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number, hhmmss: string): number {
+  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number, hhmmss: StampTime): number {
     const ticker = order.intent.ticker
-    const held = heldQuantity(this.book, ticker)
+    const held = this.book.held(ticker)
     const resting: RestingOrder = {
       side: order.intent.side,
       type: order.intent.type,
@@ -278,7 +363,7 @@ export class SimExchange {
         cashShort = true
       }
     }
-    if (quantity > 0) this.book = this.bookFill(order, quantity, outcome.price, instrument, date, hhmmss)
+    if (quantity > 0) this.bookFill(order, quantity, outcome.price, instrument, date, hhmmss)
     if (cashShort) {
       order.state = "cancelled"
       order.reason = `not enough cash for the rest at ${outcome.price} won`
@@ -286,13 +371,13 @@ export class SimExchange {
     return quantity > 0 ? outcome.pointIndex : -1
   }
 
-  private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate, hhmmss: string): Portfolio {
+  private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate, hhmmss: StampTime): void {
     const { side, ticker } = order.intent
     const notional = quantity * price
     const fee = commission(notional, this.settings.costs)
     const tax = side === "sell" ? sellTax(notional, instrument, this.settlementOf(date), this.settings.costs) : (0 as Won)
-    const before = heldQuantity(this.book, ticker)
-    const next = applyFill(this.book, {
+    const before = this.book.held(ticker)
+    const position = this.book.book({
       orderId: order.id,
       ticker,
       side,
@@ -302,8 +387,7 @@ export class SimExchange {
       tax,
       at: this.instantToday(hhmmss)
     })
-    if (Either.isLeft(next)) throw new Error(`simulated fill broke the book: ${next.left.message}`)
-    this.indexHolding(next.right, ticker, side === "buy" && before === 0 ? date : undefined)
+    this.indexHolding(ticker, order.symbol, position, side === "buy" && before === 0 ? date : undefined)
     this.fills.push({ orderId: order.id, date, ticker, side, quantity, price, commission: fee, tax })
     order.filled += quantity
     order.filledNotional += notional
@@ -313,7 +397,6 @@ export class SimExchange {
     } else if (before - quantity === 0) {
       this.exits.delete(ticker)
     }
-    return next.right
   }
 
   /** Stop-loss / take-profit of each holding with levels, on the pessimistic path after any entry fill today. */
@@ -323,7 +406,7 @@ export class SimExchange {
       const symbol = this.replay.symbol(ticker)
       if (symbol === undefined) continue
       const bar = this.replay.barToday(symbol)
-      const held = heldQuantity(this.book, ticker)
+      const held = this.book.held(ticker)
       if (bar < 0 || held === 0) continue
       const path = this.pathOf(symbol, bar)
       const from = entryPoint.has(symbol) ? entryPoint.get(symbol)! + 1 : 0
@@ -385,7 +468,11 @@ export class SimExchange {
   /** Cash plus every holding at its latest close (at cost before its first bar). */
   equity(): number {
     let value: number = this.book.cash
-    for (const h of this.holdingIndex.values()) value += h.quantity * (this.replay.markPrice(h.ticker) ?? h.averagePrice)
+    const { cursor, latestClose } = this.replay
+    const quantities = this.heldBySymbol
+    this.heldSymbols.forEach((s, ticker) => {
+      value += quantities[s]! * (cursor[s]! > 0 ? latestClose[s]! : this.holdingIndex.get(ticker)!.averagePrice)
+    })
     return value
   }
 }

@@ -73,46 +73,51 @@ class BoundedSeries implements BarSeries {
   }
 }
 
-export const boundedSeries = (columns: BarColumns, length: number): BarSeries => new BoundedSeries(columns, length)
-
 /** Lookups shared by every day's view of one data set: built once per run. */
 export interface DataSetIndex {
   readonly dataSet: DataSet
   readonly universe: ReadonlyArray<Ticker>
   readonly info: ReadonlyMap<Ticker, SymbolInfo>
   readonly columns: (ticker: Ticker) => BarColumns
+  /** Position of each universe symbol in `universe`. */
+  readonly position: ReadonlyMap<Ticker, number>
+  /** The columns of each universe symbol, by position. */
+  readonly universeColumns: ReadonlyArray<BarColumns>
+  /** The views' `history` token: one per index, so per run and its data. */
+  readonly history: object
 }
 
 export const indexDataSet = (dataSet: DataSet, universe?: ReadonlyArray<Ticker>): DataSetIndex => {
   const info = new Map(dataSet.symbols.map((s) => [s.ticker, s] as const))
   const empties = new Map<Ticker, BarColumns>()
+  const symbols = universe ?? [...dataSet.bars.keys()].sort()
+  const columns = (ticker: Ticker): BarColumns => {
+    const c = dataSet.bars.get(ticker)
+    if (c !== undefined) return c
+    let e = empties.get(ticker)
+    if (e === undefined) {
+      e = EMPTY_COLUMNS(ticker)
+      empties.set(ticker, e)
+    }
+    return e
+  }
   return {
     dataSet,
-    universe: universe ?? [...dataSet.bars.keys()].sort(),
+    universe: symbols,
     info,
-    columns: (ticker) => {
-      const c = dataSet.bars.get(ticker)
-      if (c !== undefined) return c
-      let e = empties.get(ticker)
-      if (e === undefined) {
-        e = EMPTY_COLUMNS(ticker)
-        empties.set(ticker, e)
-      }
-      return e
-    }
+    columns,
+    position: new Map(symbols.map((t, i) => [t, i] as const)),
+    universeColumns: symbols.map(columns),
+    history: Object.freeze({})
   }
 }
 
 /**
- * The view at the close of `asOf`. `cursorOf`, when given, returns the number of bars at or before `asOf`
- * for a symbol (a runner advancing per-symbol cursors passes it to skip the binary search); it must agree
- * with `barsUpTo`.
+ * The view at the close of `asOf`. `cursors`, when given, holds per universe position the number of bars at or
+ * before `asOf` (a runner advancing per-symbol cursors passes them to skip the binary search); they must agree
+ * with `barsUpTo`, and the view keeps them, so the caller must not change them afterwards.
  */
-export const makeAsOfView = (
-  dataSet: DataSet | DataSetIndex,
-  asOf: TradeDate,
-  cursorOf?: (ticker: Ticker) => number
-): AsOfView => {
+export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, cursors?: Int32Array): AsOfView => {
   const index = "columns" in dataSet ? dataSet : indexDataSet(dataSet)
   const instrument = (ticker: Ticker): Instrument => index.info.get(ticker)?.instrument ?? ordinaryStock("KOSPI")
   const statements = (ticker: Ticker): ReadonlyArray<FinancialStatement> => {
@@ -121,13 +126,22 @@ export const makeAsOfView = (
     const n = statementsUpTo(list, asOf)
     return n === list.length ? list : list.filter((s) => s.availableFrom <= asOf)
   }
+  let next = 0
   return {
     asOf,
     universe: index.universe,
     instrument,
     bars: (ticker) => {
+      if (cursors !== undefined) {
+        // Strategies usually walk the universe in order: try the position after the last one asked for first.
+        const p = index.universe[next] === ticker ? next : index.position.get(ticker)
+        // A runner's cursors cover its universe only: any other symbol has no visible bars.
+        if (p === undefined) return new BoundedSeries(index.columns(ticker), 0)
+        next = p + 1
+        return new BoundedSeries(index.universeColumns[p]!, cursors[p]!)
+      }
       const columns = index.columns(ticker)
-      return boundedSeries(columns, cursorOf?.(ticker) ?? barsUpTo(columns, asOf))
+      return new BoundedSeries(columns, barsUpTo(columns, asOf))
     },
     statements,
     sharesOutstanding: (ticker) => {
@@ -138,6 +152,7 @@ export const makeAsOfView = (
         if (n !== undefined) return n
       }
       return index.info.get(ticker)?.sharesOutstanding
-    }
+    },
+    history: index.history
   }
 }

@@ -1,7 +1,7 @@
 // The benchmark a run is compared with: an equal-weight buy-and-hold of the universe, or an index series read
 // from a CSV file (`date,close`), either scaled to start at the run's initial cash.
 import { Effect } from "effect"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { DataLoadError } from "./data/DataLoadError.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { Replay } from "./replay.js"
@@ -23,13 +23,13 @@ export const equalWeightBenchmark = (initialCash: number): Benchmark => {
       if (n === 0) return initialCash
       entry ??= new Float64Array(n)
       let sum = 0
+      const { cursor, latestClose } = replay
       for (let s = 0; s < n; s++) {
-        const c = replay.cursor[s]!
-        if (c === 0) {
+        if (cursor[s] === 0) {
           sum += 1
           continue
         }
-        const close = replay.columns[s]!.close[c - 1]!
+        const close = latestClose[s]!
         if (entry[s] === 0) entry[s] = close
         sum += close / entry[s]!
       }

@@ -1,5 +1,6 @@
 // The replay cursor: the run's trading days (every date any universe symbol traded within [from, to]) and,
-// per symbol, how many of its bars are visible on the current day. Advancing is a plain loop over an Int32Array.
+// per symbol, how many of its bars are visible on the current day. Each bar's date is turned into a day number
+// once, so advancing is a plain loop over Int32Arrays with no date comparisons.
 import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
@@ -12,17 +13,27 @@ export class Replay {
   readonly columns: ReadonlyArray<BarColumns>
   /** Per symbol: number of bars dated on or before the current day. */
   readonly cursor: Int32Array
+  /** Per symbol: the close of its latest visible bar (meaningful where `cursor` > 0); dense, for daily marking. */
+  readonly latestClose: Float64Array
+  /** Per symbol and bar: its day key (`dayKeys`): visible on day d when ≤ 2d + 1, dated on day d when = 2d + 1. */
+  private readonly dayOfBar: ReadonlyArray<Int32Array>
   private readonly symbolIndex: ReadonlyMap<Ticker, number>
   private day = -1
 
   constructor(readonly index: DataSetIndex, from: TradeDate, to: TradeDate) {
     this.tickers = index.universe
-    this.columns = this.tickers.map((t) => index.columns(t))
-    this.symbolIndex = new Map(this.tickers.map((t, i) => [t, i] as const))
+    this.columns = index.universeColumns
+    this.symbolIndex = index.position
+    // Symbols usually share one calendar, and often one dates array: each distinct array is read once.
+    const distinct = new Set<ReadonlyArray<TradeDate>>(this.columns.map((c) => c.dates))
     const dates = new Set<TradeDate>()
-    for (const c of this.columns) for (const d of c.dates) if (d >= from && d <= to) dates.add(d)
+    for (const list of distinct) for (const d of list) if (d >= from && d <= to) dates.add(d)
     this.days = [...dates].sort()
+    const dayNumbers = new Map<ReadonlyArray<TradeDate>, Int32Array>()
+    for (const list of distinct) dayNumbers.set(list, dayKeys(list, this.days))
+    this.dayOfBar = this.columns.map((c) => dayNumbers.get(c.dates)!)
     this.cursor = new Int32Array(this.tickers.length)
+    this.latestClose = new Float64Array(this.tickers.length)
   }
 
   get dayIndex(): number {
@@ -38,13 +49,16 @@ export class Replay {
   /** Moves to the next trading day; false when the run is over. */
   advance(): boolean {
     if (this.day + 1 >= this.days.length) return false
-    this.day++
-    const today = this.days[this.day]!
+    const visible = 2 * ++this.day + 1
     for (let s = 0; s < this.columns.length; s++) {
-      const dates = this.columns[s]!.dates
-      let c = this.cursor[s]!
-      while (c < dates.length && dates[c]! <= today) c++
-      this.cursor[s] = c
+      const keys = this.dayOfBar[s]!
+      const before = this.cursor[s]!
+      let c = before
+      while (c < keys.length && keys[c]! <= visible) c++
+      if (c !== before) {
+        this.cursor[s] = c
+        this.latestClose[s] = this.columns[s]!.close[c - 1]!
+      }
     }
     return true
   }
@@ -56,13 +70,12 @@ export class Replay {
   /** Index of symbol `s`'s bar dated today, or -1 when it did not trade today. */
   barToday(s: number): number {
     const c = this.cursor[s]!
-    return c > 0 && this.columns[s]!.dates[c - 1] === this.days[this.day] ? c - 1 : -1
+    return c > 0 && this.dayOfBar[s]![c - 1] === 2 * this.day + 1 ? c - 1 : -1
   }
 
   /** The latest close visible today (undefined before the symbol's first bar). */
   lastClose(s: number): number | undefined {
-    const c = this.cursor[s]!
-    return c > 0 ? this.columns[s]!.close[c - 1] : undefined
+    return this.cursor[s]! > 0 ? this.latestClose[s] : undefined
   }
 
   /** The latest close of `ticker` visible today, for marking positions. */
@@ -73,10 +86,22 @@ export class Replay {
 
   /** The strategy's view at today's close; it keeps its own copy of the cursors, so it never sees later bars. */
   view(): AsOfView {
-    const cursor = this.cursor.slice()
-    return makeAsOfView(this.index, this.today, (t) => {
-      const s = this.symbolIndex.get(t)
-      return s === undefined ? 0 : cursor[s]!
-    })
+    return makeAsOfView(this.index, this.today, this.cursor.slice())
   }
+}
+
+/**
+ * The day key of each of `dates` against the run's ascending `days`: 2k + 1 for a bar dated days[k], 2k for a bar
+ * dated between days[k − 1] and days[k] (before the run: 0; after it: 2·days.length, never visible).
+ */
+const dayKeys = (dates: ReadonlyArray<TradeDate>, days: ReadonlyArray<TradeDate>): Int32Array => {
+  const keys = new Int32Array(dates.length)
+  let k = 0
+  for (let i = 0; i < dates.length; i++) {
+    const date = dates[i]!
+    if (i > 0 && date < dates[i - 1]!) k = 0 // out of order: search again from the start
+    while (k < days.length && days[k]! < date) k++
+    keys[i] = k < days.length && days[k] === date ? 2 * k + 1 : 2 * k
+  }
+  return keys
 }

@@ -1,13 +1,14 @@
-// The backtest loop: one Effect step per replayed trading day (match the day's bars, mark the book, let the
-// strategy decide at the close, send its orders through the shared executor). Per-bar work stays in plain loops.
-import { Data, Effect, HashMap, Layer } from "effect"
+// The backtest loop: per replayed trading day, match the day's bars, mark the book, let the strategy decide at
+// the close and send its orders through the shared order gate (ids, journal, risk rules) straight to the
+// simulated exchange. The run is one Effect; days, orders and fills are plain synchronous code (STYLE §10).
+import { Data, Effect, Either, Layer } from "effect"
 import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
 import { averagePrice } from "../domain/Portfolio.js"
 import { type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
-import { ExecutionPolicy, OrderExecutor, type RiskBook } from "../engine/OrderExecutor.js"
+import { OrderExecutor, OrderGate, type RiskBook } from "../engine/OrderExecutor.js"
 import { isDecisionDay, type OrderPlan, planDecision, type PlanBook, referencePrice, resolvePlan, type ScheduleCalendar } from "../engine/runner.js"
 import type { RiskLimits } from "../risk/RiskLimits.js"
 import type { AnyStrategy, PortfolioView } from "../strategy/Strategy.js"
@@ -16,7 +17,7 @@ import type { BacktestResult, EquityPoint } from "./BacktestResult.js"
 import { type Benchmark, equalWeightBenchmark, seriesBenchmark } from "./benchmark.js"
 import type { DataSet } from "./data/DataSet.js"
 import { Replay } from "./replay.js"
-import { SimExchangeRef, SimMarketLive } from "./SimBroker.js"
+import { SimMarketLive } from "./SimBroker.js"
 import { SimExchange, type SimSettings } from "./SimExchange.js"
 import { roundTrips } from "./trades.js"
 
@@ -44,7 +45,10 @@ export interface BacktestConfig {
   readonly onDay?: ((done: number, total: number) => void) | undefined
 }
 
-/** The simulated broker, market data and clock with the shared executor on top; needs the run's exchange and policy. */
+/**
+ * The simulated broker, market data and clock with the shared executor on top, for code that trades through the
+ * ports; needs an exchange and a policy. `runBacktest` itself calls the same OrderGate and the exchange directly.
+ */
 export const SimTradingLayer = OrderExecutor.Default.pipe(Layer.provideMerge(SimMarketLive))
 
 interface QueuedPlan {
@@ -69,11 +73,8 @@ export const runBacktest = (dataSet: DataSet, config: BacktestConfig) =>
       return yield* new BacktestSetupError({ message: `no trading day of ${universe.join(", ")} between ${first} and ${last}` })
     }
     const exchange = new SimExchange(replay, config.sim, config.initialCash, instrumentLookup(dataSet))
-    const policy = Layer.succeed(ExecutionPolicy, { riskLimits: config.riskLimits, costs: config.sim.costs })
-    return yield* replayDays(replay, exchange, config, dataSet).pipe(
-      Effect.provide(SimTradingLayer),
-      Effect.provide(Layer.mergeAll(Layer.succeed(SimExchangeRef, exchange), policy))
-    )
+    const gate = new OrderGate({ riskLimits: config.riskLimits, costs: config.sim.costs })
+    return replayDays(replay, exchange, gate, config, dataSet)
   })
 
 const instrumentLookup = (dataSet: DataSet) => {
@@ -82,116 +83,113 @@ const instrumentLookup = (dataSet: DataSet) => {
   return (ticker: Ticker): Instrument => byTicker.get(ticker) ?? fallback
 }
 
-const replayDays = (replay: Replay, exchange: SimExchange, config: BacktestConfig, dataSet: DataSet) =>
-  Effect.gen(function* () {
-    const executor = yield* OrderExecutor
-    const { strategy, params } = config
-    const schedule = strategy.schedule(params)
-    const benchmark: Benchmark = config.benchmark === undefined
-      ? equalWeightBenchmark(config.initialCash)
-      : seriesBenchmark(config.initialCash, config.benchmark.dates, config.benchmark.closes)
-    const equity: Array<EquityPoint> = []
-    const annotations: Array<BacktestResult["annotations"][number]> = []
-    let queued: ReadonlyArray<QueuedPlan> = []
-    let startOfDayEquity = config.initialCash as number
+const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, config: BacktestConfig, dataSet: DataSet): BacktestResult => {
+  const { strategy, params } = config
+  const schedule = strategy.schedule(params)
+  const benchmark: Benchmark = config.benchmark === undefined
+    ? equalWeightBenchmark(config.initialCash)
+    : seriesBenchmark(config.initialCash, config.benchmark.dates, config.benchmark.closes)
+  const equity: Array<EquityPoint> = []
+  const annotations: Array<BacktestResult["annotations"][number]> = []
+  let queued: ReadonlyArray<QueuedPlan> = []
+  let startOfDayEquity = config.initialCash as number
 
-    /** Sends plans; market plans are sized at `marketPrice` (today's open before the session, the close after it). */
-    const send = (plans: ReadonlyArray<QueuedPlan>, marketPrice: (s: number) => number | undefined) =>
-      Effect.gen(function* () {
-        let freeCash = exchange.portfolio.cash as number
-        const tradeDate = replay.today
-        for (const { plan, decidedAt } of plans) {
-          const s = replay.symbol(plan.ticker)
-          const price = s === undefined ? undefined : marketPrice(s)
-          if (price === undefined) continue
-          const ref = referencePrice(plan.type, price)
-          const intent = resolvePlan(plan, strategy.name, decidedAt, ref, freeCash, config.sim.costs)
-          if (intent === undefined) continue
-          const result = yield* executor.execute(intent, { now: decidedAt, tradeDate }, () => riskBook(exchange, startOfDayEquity, intent.ticker))
-          if (result._tag === "Refused") exchange.recordRefused(result.id, intent, `${result.rule}: ${result.message}`)
-          if (result._tag === "Sent" && intent.side === "buy") {
-            const notional = intent.quantity * ref
-            freeCash -= notional + commission(notional, config.sim.costs)
-          }
-        }
-      })
-
-    const total = replay.days.length
-    while (replay.advance()) {
-      exchange.openDay()
-      if (queued.length > 0) {
-        yield* send(queued, (s) => {
-          const bar = replay.barToday(s)
-          return bar >= 0 ? replay.columns[s]!.open[bar] : replay.lastClose(s)
-        })
-        queued = []
+  /** Sends plans; market plans are sized at `marketPrice` (today's open before the session, the close after it). */
+  const send = (plans: ReadonlyArray<QueuedPlan>, marketPrice: (s: number) => number | undefined): void => {
+    let freeCash: number = exchange.cash
+    const tradeDate = replay.today
+    for (const { plan, decidedAt } of plans) {
+      const s = replay.symbol(plan.ticker)
+      const price = s === undefined ? undefined : marketPrice(s)
+      if (price === undefined) continue
+      const ref = referencePrice(plan.type, price)
+      const intent = resolvePlan(plan, strategy.name, decidedAt, ref, freeCash, config.sim.costs)
+      if (intent === undefined) continue
+      const admission = gate.admit(intent, { now: decidedAt, tradeDate }, () => riskBook(exchange, startOfDayEquity, intent.ticker))
+      if (admission._tag === "Refused") exchange.recordRefused(admission.id, intent, `${admission.rule}: ${admission.message}`)
+      if (admission._tag !== "Admitted") continue
+      // The simulated exchange is the broker here: a rejection is final, like a BrokerRejected from the port.
+      const accepted = exchange.submit(admission.id, intent)
+      if (Either.isLeft(accepted)) exchange.recordRefused(admission.id, intent, `${accepted.left.code}: ${accepted.left.message}`)
+      else if (intent.side === "buy") {
+        const notional = intent.quantity * ref
+        freeCash -= notional + commission(notional, config.sim.costs)
       }
-      exchange.matchDay()
-      const today = replay.today
-      const value = exchange.equity()
-      if (!replay.isLastDay && isDecisionDay(schedule, today, config.calendar)) {
-        const view = replay.view()
-        const result = strategy.decide(view, portfolioView(exchange, value), params)
-        for (const a of result.annotations ?? []) annotations.push({ date: today, ...a })
-        const book = planBook(exchange, value)
-        const decidedAt = kstInstant(today, CLOSE)
-        const plans: Array<QueuedPlan> = []
-        for (const d of result.decisions) {
-          const plan = planDecision(d, book)
-          if (plan !== undefined) plans.push({ plan, decidedAt })
-        }
-        if (config.sim.fill === "close") yield* send(plans, (s) => replay.lastClose(s))
-        else queued = plans
-      }
-      // Marked at the end of the day: in `close` mode the orders just decided have filled at this close.
-      const endValue = config.sim.fill === "close" ? exchange.equity() : value
-      const cash = exchange.portfolio.cash
-      equity.push({
-        date: today,
-        cash,
-        equity: endValue as Won,
-        benchmark: benchmark.valueOn(replay),
-        exposure: endValue > 0 ? (endValue - cash) / endValue : 0
-      })
-      startOfDayEquity = endValue
-      config.onDay?.(replay.dayIndex + 1, total)
     }
-    exchange.expireAll("end of the backtest")
-    const lastDay = replay.days[replay.days.length - 1]!
-    const fills = exchange.fills
-    return {
-      settings: {
-        strategy: strategy.name,
-        params: (typeof params === "object" && params !== null ? params : {}) as Record<string, unknown>,
-        from: replay.days[0]!,
-        to: lastDay,
-        initialCash: config.initialCash,
-        symbols: replay.tickers,
-        dataSource: dataSet.source,
-        assumptions: config.assumptions
-      },
-      equity,
-      orders: exchange.orderRecords(),
-      fills,
-      trades: roundTrips(fills, replay.markPrice, lastDay),
-      annotations,
-      warnings: dataSet.warnings.map((w) => `${w.file}${w.row === undefined ? "" : `:${w.row}`}: ${w.message}`)
-    } satisfies BacktestResult
-  })
+  }
+
+  const total = replay.days.length
+  while (replay.advance()) {
+    exchange.openDay()
+    if (queued.length > 0) {
+      send(queued, (s) => {
+        const bar = replay.barToday(s)
+        return bar >= 0 ? replay.columns[s]!.open[bar] : replay.lastClose(s)
+      })
+      queued = []
+    }
+    exchange.matchDay()
+    const today = replay.today
+    const value = exchange.equity()
+    if (!replay.isLastDay && isDecisionDay(schedule, today, config.calendar)) {
+      const view = replay.view()
+      const result = strategy.decide(view, portfolioView(exchange, value), params)
+      for (const a of result.annotations ?? []) annotations.push({ date: today, ...a })
+      const book = planBook(exchange, value)
+      const decidedAt = kstInstant(today, CLOSE)
+      const plans: Array<QueuedPlan> = []
+      for (const d of result.decisions) {
+        const plan = planDecision(d, book)
+        if (plan !== undefined) plans.push({ plan, decidedAt })
+      }
+      if (config.sim.fill === "close") send(plans, (s) => replay.lastClose(s))
+      else queued = plans
+    }
+    // Marked at the end of the day: in `close` mode the orders just decided have filled at this close.
+    const endValue = config.sim.fill === "close" ? exchange.equity() : value
+    const cash = exchange.cash
+    equity.push({
+      date: today,
+      cash,
+      equity: endValue as Won,
+      benchmark: benchmark.valueOn(replay),
+      exposure: endValue > 0 ? (endValue - cash) / endValue : 0
+    })
+    startOfDayEquity = endValue
+    config.onDay?.(replay.dayIndex + 1, total)
+  }
+  exchange.expireAll("end of the backtest")
+  const lastDay = replay.days[replay.days.length - 1]!
+  const fills = exchange.fills
+  return {
+    settings: {
+      strategy: strategy.name,
+      params: (typeof params === "object" && params !== null ? params : {}) as Record<string, unknown>,
+      from: replay.days[0]!,
+      to: lastDay,
+      initialCash: config.initialCash,
+      symbols: replay.tickers,
+      dataSource: dataSet.source,
+      assumptions: config.assumptions
+    },
+    equity,
+    orders: exchange.orderRecords(),
+    fills,
+    trades: roundTrips(fills, replay.markPrice, lastDay),
+    annotations,
+    warnings: dataSet.warnings.map((w) => `${w.file}${w.row === undefined ? "" : `:${w.row}`}: ${w.message}`)
+  } satisfies BacktestResult
+}
 
 /** What planning needs: holdings, promised sells and as-of closes at the decision time. */
 const planBook = (exchange: SimExchange, equity: number): PlanBook => {
-  const book = exchange.portfolio
   const pendingSells = new Map<Ticker, number>()
   for (const o of exchange.pending) {
     if (o.intent.side === "sell") pendingSells.set(o.intent.ticker, (pendingSells.get(o.intent.ticker) ?? 0) + o.intent.quantity - o.filled)
   }
   return {
     equity,
-    held: (t) => {
-      const p = HashMap.get(book.positions, t)
-      return p._tag === "Some" ? p.value.quantity : 0
-    },
+    held: (t) => exchange.heldQuantity(t),
     pendingSell: (t) => pendingSells.get(t) ?? 0,
     asOfClose: exchange.replay.markPrice
   }
@@ -199,7 +197,7 @@ const planBook = (exchange: SimExchange, equity: number): PlanBook => {
 
 /** The strategy's view of its book. */
 const portfolioView = (exchange: SimExchange, equity: number): PortfolioView => ({
-  cash: exchange.portfolio.cash,
+  cash: exchange.cash,
   equity: equity as Won,
   holdings: exchange.holdings(),
   openOrders: exchange.pending.map((o) => ({ ticker: o.intent.ticker, side: o.intent.side, quantity: (o.intent.quantity - o.filled) as Qty }))
@@ -207,7 +205,7 @@ const portfolioView = (exchange: SimExchange, equity: number): PortfolioView => 
 
 /** The book and market facts the risk rules check an order of `ticker` against, from the simulated account. */
 const riskBook = (exchange: SimExchange, startOfDayEquity: number, ticker: Ticker): RiskBook => {
-  const { replay, portfolio } = exchange
+  const { replay } = exchange
   const markOf = (t: Ticker, fallback: number) => Math.round(replay.markPrice(t) ?? fallback)
   const s = replay.symbol(ticker)
   const bar = s === undefined ? -1 : replay.barToday(s)
@@ -217,10 +215,10 @@ const riskBook = (exchange: SimExchange, startOfDayEquity: number, ticker: Ticke
     instrument: exchange.instrumentOf(ticker),
     basePrice: Math.round(base ?? 0) as Won,
     phase: "regular",
-    cash: portfolio.cash,
+    cash: exchange.cash,
     equity: exchange.equity() as Won,
     startOfDayEquity: startOfDayEquity as Won,
-    holdings: [...portfolio.positions].map(([t, p]) => ({ ticker: t, quantity: p.quantity, markPrice: markOf(t, averagePrice(p)) as Won })),
+    holdings: [...exchange.positions].map(([t, p]) => ({ ticker: t, quantity: p.quantity, markPrice: markOf(t, averagePrice(p)) as Won })),
     openOrders: exchange.pending.map((o) => {
       const remaining = o.intent.quantity - o.filled
       const price = o.intent.type._tag === "limit" ? o.intent.type.price : markOf(o.intent.ticker, 0)

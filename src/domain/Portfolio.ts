@@ -54,76 +54,87 @@ export const equity = (p: Portfolio, priceOf: (t: Ticker) => number | undefined)
     return acc + (px === undefined ? x.costBasis : x.quantity * px)
   }) as Won
 
-/**
- * Books one fill. A buy costs notional + commission (+ any tax charged on it); a sell yields notional −
- * commission − tax and releases a proportional share of the cost basis (all of it on the last share). Overselling is an error,
- * never a negative position; a buy beyond cash is allowed here (risk rules stop it earlier).
- */
-export const applyFill = (p: Portfolio, fill: Fill): Either.Either<Portfolio, InvalidDomainValue> => {
+/** Why a fill cannot be booked on any book (not a positive whole quantity, price or fee), or undefined. */
+export const invalidFill = (fill: Fill): InvalidDomainValue | undefined => {
   if (!Number.isSafeInteger(fill.quantity) || fill.quantity <= 0) {
-    return Either.left(new InvalidDomainValue({ field: "fill quantity", value: showValue(fill.quantity), rule: "must be > 0" }))
+    return new InvalidDomainValue({ field: "fill quantity", value: showValue(fill.quantity), rule: "must be > 0" })
   }
   if (!Number.isSafeInteger(fill.price) || fill.price <= 0) {
-    return Either.left(new InvalidDomainValue({ field: "fill price", value: showValue(fill.price), rule: "must be a positive integer" }))
+    return new InvalidDomainValue({ field: "fill price", value: showValue(fill.price), rule: "must be a positive integer" })
   }
-  for (const [field, amount] of [["fill commission", fill.commission], ["fill tax", fill.tax]] as const) {
-    if (!Number.isSafeInteger(amount) || amount < 0) {
-      return Either.left(new InvalidDomainValue({ field, value: showValue(amount), rule: "must be a whole number of won ≥ 0" }))
-    }
+  if (!Number.isSafeInteger(fill.commission) || fill.commission < 0) {
+    return new InvalidDomainValue({ field: "fill commission", value: showValue(fill.commission), rule: "must be a whole number of won ≥ 0" })
   }
+  if (!Number.isSafeInteger(fill.tax) || fill.tax < 0) {
+    return new InvalidDomainValue({ field: "fill tax", value: showValue(fill.tax), rule: "must be a whole number of won ≥ 0" })
+  }
+  return undefined
+}
+
+/** What one valid fill does to its position: the position after it (undefined once sold out) and the money moved. */
+export interface PositionChange {
+  readonly position: Position | undefined
+  /** Cash in (sells) or out (buys, negative), after commission and tax. */
+  readonly cashChange: number
+  /** Realized P&L that leaves `positions` because the position closed out (0 otherwise). */
+  readonly closedPnl: number
+}
+
+/**
+ * The accounting rule of one fill on one position (`prior` undefined = none held), for any book that keeps its
+ * positions its own way. A buy costs notional + commission (+ any tax charged on it); a sell yields notional −
+ * commission − tax and releases a proportional share of the cost basis (all of it on the last share).
+ * Overselling is an error, never a negative position. `fill` must have passed `invalidFill`.
+ */
+export const changePosition = (prior: Position | undefined, fill: Fill): Either.Either<PositionChange, InvalidDomainValue> => {
   const notional = fill.quantity * fill.price
-  const prior = Option.getOrElse(positionOf(p, fill.ticker), (): Position => ({
-    ticker: fill.ticker,
-    quantity: 0 as Qty,
-    costBasis: 0 as Won,
-    realizedPnl: 0 as Won
-  }))
-  const fees = {
-    commissionsPaid: (p.commissionsPaid + fill.commission) as Won,
-    taxesPaid: (p.taxesPaid + fill.tax) as Won
-  }
+  const held = prior?.quantity ?? 0
   if (fill.side === "buy") {
-    const next: Position = {
-      ...prior,
-      quantity: (prior.quantity + fill.quantity) as Qty,
-      costBasis: (prior.costBasis + notional) as Won
-    }
     return Either.right({
-      ...p,
-      ...fees,
-      cash: (p.cash - notional - fill.commission - fill.tax) as Won,
-      positions: HashMap.set(p.positions, fill.ticker, next)
+      position: {
+        ticker: fill.ticker,
+        quantity: (held + fill.quantity) as Qty,
+        costBasis: ((prior?.costBasis ?? 0) + notional) as Won,
+        realizedPnl: prior?.realizedPnl ?? (0 as Won)
+      },
+      cashChange: -notional - fill.commission - fill.tax,
+      closedPnl: 0
     })
   }
-  if (fill.quantity > prior.quantity) {
+  if (prior === undefined || fill.quantity > prior.quantity) {
     return Either.left(new InvalidDomainValue({
       field: "sell quantity",
       value: showValue(fill.quantity),
-      rule: `exceeds the ${prior.quantity} shares of ${fill.ticker} held`
+      rule: `exceeds the ${held} shares of ${fill.ticker} held`
     }))
   }
   const remaining = prior.quantity - fill.quantity
   const released = remaining === 0 ? prior.costBasis : Math.round((prior.costBasis * fill.quantity) / prior.quantity)
   const realized = prior.realizedPnl + notional - released
-  const cash = (p.cash + notional - fill.commission - fill.tax) as Won
-  if (remaining === 0) {
-    return Either.right({
-      ...p,
-      ...fees,
-      cash,
-      closedPnl: (p.closedPnl + realized) as Won,
-      positions: HashMap.remove(p.positions, fill.ticker)
-    })
-  }
+  const cashChange = notional - fill.commission - fill.tax
+  if (remaining === 0) return Either.right({ position: undefined, cashChange, closedPnl: realized })
+  return Either.right({
+    position: { ticker: fill.ticker, quantity: remaining as Qty, costBasis: (prior.costBasis - released) as Won, realizedPnl: realized as Won },
+    cashChange,
+    closedPnl: 0
+  })
+}
+
+/**
+ * Books one fill (rules: `changePosition`). A buy beyond cash is allowed here (risk rules stop it earlier).
+ */
+export const applyFill = (p: Portfolio, fill: Fill): Either.Either<Portfolio, InvalidDomainValue> => {
+  const invalid = invalidFill(fill)
+  if (invalid !== undefined) return Either.left(invalid)
+  const change = changePosition(Option.getOrUndefined(positionOf(p, fill.ticker)), fill)
+  if (Either.isLeft(change)) return Either.left(change.left)
+  const { position, cashChange, closedPnl } = change.right
   return Either.right({
     ...p,
-    ...fees,
-    cash,
-    positions: HashMap.set(p.positions, fill.ticker, {
-      ...prior,
-      quantity: remaining as Qty,
-      costBasis: (prior.costBasis - released) as Won,
-      realizedPnl: realized as Won
-    })
+    cash: (p.cash + cashChange) as Won,
+    positions: position === undefined ? HashMap.remove(p.positions, fill.ticker) : HashMap.set(p.positions, fill.ticker, position),
+    commissionsPaid: (p.commissionsPaid + fill.commission) as Won,
+    taxesPaid: (p.taxesPaid + fill.tax) as Won,
+    closedPnl: (p.closedPnl + closedPnl) as Won
   })
 }

@@ -41,6 +41,12 @@ export interface AsOfView {
   readonly statements: (ticker: Ticker) => ReadonlyArray<FinancialStatement>
   /** Listed shares at `asOf`, when known. */
   readonly sharesOutstanding: (ticker: Ticker) => number | undefined
+  /**
+   * An opaque token naming the history this view is cut from: every view of one backtest run carries the same
+   * token and no other data does. A strategy may key incremental indicator state by it (a bar index then always
+   * means the same bar); absent = recompute from the bars.
+   */
+  readonly history?: object
 }
 
 /** What the strategy sees of its own book. */

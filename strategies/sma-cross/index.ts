@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import type { Ticker, Won } from "../../src/domain/Money.js"
 import { intParam } from "../../src/strategy/params.js"
-import type { Decision, Strategy } from "../../src/strategy/Strategy.js"
+import type { AsOfView, BarSeries, Decision, Strategy } from "../../src/strategy/Strategy.js"
 
 export const SmaCrossParams = Schema.Struct({
   /** Bars in the fast average. */
@@ -14,6 +14,9 @@ export const SmaCrossParams = Schema.Struct({
 export type SmaCrossParams = typeof SmaCrossParams.Type
 
 export type Cross = "up" | "down" | "none"
+
+/** Up: d[t] > 0 ≥ d[t−1]; down: d[t] < 0 ≤ d[t−1]; a zero is neither above nor below. */
+const crossOf = (d: number, dPrev: number): Cross => (d > 0 && dPrev <= 0 ? "up" : d < 0 && dPrev >= 0 ? "down" : "none")
 
 /**
  * The cross at the last of the first `n` closes. With sums S_fast, S_slow of the last `fast` / `slow` closes,
@@ -33,12 +36,77 @@ export const crossAt = (closes: ArrayLike<number>, n: number, fast: number, slow
   const prevFast = sumFast - closes[t]! + closes[t - fast]!
   const prevSlow = sumSlow - closes[t]! + closes[t - slow]!
   const dPrev = slow * prevFast - fast * prevSlow
-  if (d > 0 && dPrev <= 0) return "up"
-  if (d < 0 && dPrev >= 0) return "down"
-  return "none"
+  return crossOf(d, dPrev)
 }
 
 const MARKET = { _tag: "market" } as const
+
+/** Closes up to this size keep every window sum and d an exact integer in a double (30·30·1e12 < 2^53). */
+const EXACT_LIMIT = 1e12
+const isExact = (c: number): boolean => Number.isInteger(c) && Math.abs(c) <= EXACT_LIMIT
+
+/**
+ * Window sums carried from one decision to the next, per universe position, for the views of one history
+ * (`AsOfView.history`). Used only while every close involved is an exact integer, when adding the new close and
+ * subtracting the one leaving gives the very integers `crossAt` sums from scratch; otherwise `crossAt` decides.
+ */
+class RunningSums {
+  /** Bar count the sums are at (sums of the windows ending at bar n − 1); −1 = nothing kept. */
+  readonly n: Int32Array
+  readonly fast: Float64Array
+  readonly slow: Float64Array
+  constructor(readonly universe: ReadonlyArray<Ticker>, readonly params: SmaCrossParams) {
+    this.n = new Int32Array(universe.length).fill(-1)
+    this.fast = new Float64Array(universe.length)
+    this.slow = new Float64Array(universe.length)
+  }
+
+  /** The cross at bar count `n` of the series at universe position `i`. */
+  crossAt(i: number, bars: BarSeries, n: number): Cross {
+    const { fast, slow } = this.params
+    const t = n - 1
+    if (this.n[i] === t) {
+      const added = bars.close(t), leftFast = bars.close(t - fast), leftSlow = bars.close(t - slow)
+      if (isExact(added)) {
+        const prevFast = this.fast[i]!, prevSlow = this.slow[i]!
+        const sumFast = prevFast + added - leftFast, sumSlow = prevSlow + added - leftSlow
+        this.keep(i, n, sumFast, sumSlow)
+        return crossOf(slow * sumFast - fast * sumSlow, slow * prevFast - fast * prevSlow)
+      }
+    }
+    const closes = bars.closes()
+    let exact = true
+    let sumFast = 0, sumSlow = 0
+    for (let k = t - slow; k <= t; k++) {
+      const c = closes[k]!
+      if (!isExact(c)) exact = false
+      if (k > t - slow) sumSlow += c
+      if (k > t - fast) sumFast += c
+    }
+    if (exact) this.keep(i, n, sumFast, sumSlow)
+    else this.n[i] = -1
+    return crossAt(closes, n, fast, slow)
+  }
+
+  private keep(i: number, n: number, sumFast: number, sumSlow: number): void {
+    this.n[i] = n
+    this.fast[i] = sumFast
+    this.slow[i] = sumSlow
+  }
+}
+
+const runningSums = new WeakMap<object, RunningSums>()
+
+/** The running sums for this view's history and params, or undefined when the view names no history. */
+const sumsFor = (view: AsOfView, params: SmaCrossParams): RunningSums | undefined => {
+  if (view.history === undefined) return undefined
+  let sums = runningSums.get(view.history)
+  if (sums === undefined || sums.universe !== view.universe || sums.params.fast !== params.fast || sums.params.slow !== params.slow) {
+    sums = new RunningSums(view.universe, params)
+    runningSums.set(view.history, sums)
+  }
+  return sums
+}
 
 export const smaCross: Strategy<SmaCrossParams> = {
   name: "sma-cross",
@@ -47,20 +115,29 @@ export const smaCross: Strategy<SmaCrossParams> = {
   schedule: () => "daily",
   warmupBars: (p) => p.slow + 1,
   decide: (view, portfolio, params) => {
-    const held = new Map<Ticker, number>()
-    for (const h of portfolio.holdings) held.set(h.ticker, h.quantity)
-    const buying = new Set<Ticker>()
-    for (const o of portfolio.openOrders) if (o.side === "buy") buying.add(o.ticker)
-    // Cash is shared: each symbol's entry may spend up to an equal slice of equity (all of it for one symbol).
-    const slice = Math.floor(portfolio.equity / Math.max(1, view.universe.length)) as Won
-    const decisions: Array<Decision> = []
-    for (const ticker of view.universe) {
+    const sums = sumsFor(view, params)
+    const universe = view.universe
+    const crossing: Array<readonly [Ticker, Cross]> = []
+    for (let i = 0; i < universe.length; i++) {
+      const ticker = universe[i]!
       const bars = view.bars(ticker)
       const n = bars.length
       // Decide only on a symbol's own new bar: a suspended or delisted symbol repeats no stale signal.
       if (n <= params.slow || bars.date(n - 1) !== view.asOf) continue
-      const cross = crossAt(bars.closes(), n, params.fast, params.slow)
-      if (cross === "none") continue
+      const cross = sums === undefined ? crossAt(bars.closes(), n, params.fast, params.slow) : sums.crossAt(i, bars, n)
+      if (cross !== "none") crossing.push([ticker, cross])
+    }
+    if (crossing.length === 0) return { decisions: [] }
+    // Holdings are looked up for the few crossing symbols only: the book can hold most of the universe.
+    const wanted = new Set(crossing.map(([ticker]) => ticker))
+    const held = new Map<Ticker, number>()
+    for (const h of portfolio.holdings) if (wanted.has(h.ticker)) held.set(h.ticker, h.quantity)
+    const buying = new Set<Ticker>()
+    for (const o of portfolio.openOrders) if (o.side === "buy") buying.add(o.ticker)
+    // Cash is shared: each symbol's entry may spend up to an equal slice of equity (all of it for one symbol).
+    const slice = Math.floor(portfolio.equity / Math.max(1, universe.length)) as Won
+    const decisions: Array<Decision> = []
+    for (const [ticker, cross] of crossing) {
       const quantity = held.get(ticker) ?? 0
       if (cross === "up" && quantity === 0 && !buying.has(ticker)) {
         decisions.push({ _tag: "Buy", ticker, size: { _tag: "Cash", amount: slice }, type: MARKET, reason: "sma cross up" })

@@ -17,9 +17,20 @@ export interface PricePath {
  * high means a stop-loss and a take-profit reached on the same bar resolve as the stop-loss. The bar's volume
  * is spread evenly over the four points (only the total matters to the volume cap).
  */
-export const barPath = (open: number, high: number, low: number, close: number, volume: number): PricePath => {
+export const barPath = (open: number, high: number, low: number, close: number, volume: number): PricePath =>
+  writeBarPath({ prices: new Array<number>(4), volumes: new Array<number>(4) }, open, high, low, close, volume)
+
+/** `barPath` written into a caller's four-point buffers (a backtest reuses one per order it matches). */
+export const writeBarPath = <P extends { readonly prices: Array<number> | Float64Array; readonly volumes: Array<number> | Float64Array }>(
+  path: P, open: number, high: number, low: number, close: number, volume: number
+): P => {
   const v = volume / 4
-  return { prices: [open, low, high, close], volumes: [v, v, v, v] }
+  path.prices[0] = open
+  path.prices[1] = low
+  path.prices[2] = high
+  path.prices[3] = close
+  path.volumes[0] = path.volumes[1] = path.volumes[2] = path.volumes[3] = v
+  return path
 }
 
 /** A single-point path: the close of a bar, carrying the bar's whole volume (same-bar close fills). */

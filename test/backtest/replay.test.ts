@@ -1,0 +1,31 @@
+// The replay cursor on ragged histories (symbols listing late, skipping days, ending early, bars outside the
+// run): after every advance each symbol shows exactly the bars dated on or before the day, as barsUpTo counts them.
+import { fc, test } from "@fast-check/vitest"
+import { expect } from "vitest"
+import { barsUpTo, indexDataSet } from "../../src/backtest/asOfView.js"
+import { Replay } from "../../src/backtest/replay.js"
+import { tradeDate } from "../../src/domain/Time.js"
+import { dataSetOf, randomBars, symbolCode, tradingDays } from "./fixtures.js"
+
+test.prop([fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })], { numRuns: 30 })(
+  "cursor, today's bar and latest close agree with the dates of every symbol",
+  (seed, symbols, skipFirst, skipLast) => {
+    const all = tradingDays(120)
+    const data = dataSetOf(Array.from({ length: symbols }, (_, s) => {
+      const dates = all.slice((seed + s * 7) % 30, all.length - ((seed >> 3) + s * 11) % 30).filter((_, i) => (i * (s + 3) + seed) % 9 !== 0)
+      return randomBars(symbolCode(s), dates, seed + s)
+    }))
+    const replay = new Replay(indexDataSet(data), tradeDate(all[skipFirst]!), tradeDate(all[all.length - 1 - skipLast]!))
+    const columns = [...data.bars.values()]
+    while (replay.advance()) {
+      for (const c of columns) {
+        const s = replay.symbol(c.ticker)!
+        const n = barsUpTo(c, replay.today)
+        expect(replay.cursor[s]).toBe(n)
+        expect(replay.barToday(s)).toBe(n > 0 && c.dates[n - 1] === replay.today ? n - 1 : -1)
+        expect(replay.lastClose(s)).toBe(n > 0 ? c.close[n - 1] : undefined)
+        expect(replay.view().bars(c.ticker).length).toBe(n)
+      }
+    }
+  }
+)
