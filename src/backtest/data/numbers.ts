@@ -96,8 +96,7 @@ export const makeDateCache = (): DateCache => {
       if (ymd < 0) return undefined
       const hit = seen.get(ymd)
       if (hit !== undefined) return hit ?? undefined
-      const s = String(ymd)
-      const parsed = s.length === 8 ? parseDate(s) : undefined
+      const parsed = parseDate(String(ymd).padStart(8, "0"))
       seen.set(ymd, parsed ?? null)
       return parsed
     }

@@ -66,5 +66,6 @@ describe("dates", () => {
     expect(cache.at(a, 0, 8)).toBe("2024-05-10")
     expect(cache.at(b, 0, 10)).toBe(cache.at(a, 0, 8))
     expect(cache.at(new TextEncoder().encode("20230229"), 0, 8)).toBeUndefined()
+    expect(cache.at(new TextEncoder().encode("02220222"), 0, 8)).toBe(parseDate("02220222"))
   })
 })
