@@ -2,7 +2,7 @@
 // and writes the HTML report, or with --json prints one JSON document (summary + trades) and nothing else.
 import { Args, Command, Options } from "@effect/cli"
 import { Path } from "@effect/platform"
-import { Clock, Console, Data, Effect, Either, HashMap, Option, Schema } from "effect"
+import { Clock, Console, Effect, Either, HashMap, Option, Schema } from "effect"
 import { STRATEGIES, strategyNames } from "../../strategies/index.js"
 import type { BacktestResult } from "../backtest/BacktestResult.js"
 import { readBenchmarkCsv } from "../backtest/benchmark.js"
@@ -16,9 +16,8 @@ import { runBacktest } from "../backtest/runBacktest.js"
 import { KRX_CALENDAR } from "../domain/krx/calendar.js"
 import { makeTicker, type Ticker, type Won } from "../domain/Money.js"
 import { makeTradeDate, type TradeDate } from "../domain/Time.js"
+import { UsageError } from "./UsageError.js"
 
-/** The command line asked for something that does not exist or cannot be read (exit code 2). */
-export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
 const optionalText = (name: string, description: string) => Options.text(name).pipe(Options.withDescription(description), Options.optional)
 

@@ -2,18 +2,38 @@
 // errors, 1 when something broke). Returns the exit code instead of exiting, so tests can run it in-process.
 import { Command, ValidationError } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { backtestCommand, UsageError } from "./backtest.js"
-import { fetchDataCommand } from "./fetchData.js"
-import { liveCommand } from "./live.js"
-import { screenCommand } from "./screen.js"
-import { statusCommand } from "./status.js"
+import { UsageError } from "./UsageError.js"
 
-const root = Command.make("stock-manager").pipe(
-  Command.withDescription("Backtest, paper-trade and live-trade Korean stocks through the KIS Open API"),
-  Command.withSubcommands([backtestCommand, screenCommand, liveCommand, statusCommand, fetchDataCommand])
-)
+/**
+ * Each command's module, loaded only when that command runs: a backtest never loads the KIS client or the live
+ * engine, which keeps start-up short. `--help` and unknown commands load them all.
+ */
+const COMMANDS = {
+  backtest: () => import("./backtest.js").then((m) => m.backtestCommand),
+  screen: () => import("./screen.js").then((m) => m.screenCommand),
+  live: () => import("./live.js").then((m) => m.liveCommand),
+  status: () => import("./status.js").then((m) => m.statusCommand),
+  "fetch-data": () => import("./fetchData.js").then((m) => m.fetchDataCommand)
+} as const
 
-const runCommand = Command.run(root, { name: "stock-manager", version: "0.1.0" })
+type CommandName = keyof typeof COMMANDS
+
+const isCommandName = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name)
+
+const loadCommands = (argv: ReadonlyArray<string>) => {
+  const name = argv[2]
+  const names = isCommandName(name) ? [name] : (Object.keys(COMMANDS) as Array<CommandName>)
+  return Effect.promise(() => Promise.all(names.map((n) => COMMANDS[n]())))
+}
+
+const runWith = (commands: Awaited<ReturnType<(typeof COMMANDS)[CommandName]>>[]) =>
+  Command.run(
+    Command.make("stock-manager").pipe(
+      Command.withDescription("Backtest, paper-trade and live-trade Korean stocks through the KIS Open API"),
+      Command.withSubcommands(commands as [typeof commands[number], ...Array<typeof commands[number]>])
+    ),
+    { name: "stock-manager", version: "0.1.0" }
+  )
 
 /** Exit code for a failure: 2 when the user asked for something wrong, 1 when something broke. */
 const exitCodeOf = (error: unknown): number =>
@@ -21,7 +41,8 @@ const exitCodeOf = (error: unknown): number =>
 
 /** Runs the command line; the exit code is the result (0 on success). */
 export const cli = (argv: ReadonlyArray<string>) =>
-  runCommand(argv).pipe(
+  loadCommands(argv).pipe(
+    Effect.flatMap((commands) => runWith(commands)(argv)),
     Effect.as(0),
     Effect.catchAll((error) =>
       Effect.as(

@@ -19,7 +19,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings, makeTradingEngine } from 
 import { defaultStatePath, FileStoreLive } from "../persistence/FileStore.js"
 import { DEFAULT_RISK_LIMITS } from "../risk/RiskLimits.js"
 import { MarketClock } from "../services/MarketClock.js"
-import { UsageError } from "./backtest.js"
+import { UsageError } from "./UsageError.js"
 
 const options = {
   strategy: Args.text({ name: "strategy" }).pipe(Args.withDescription(`one of: ${strategyNames().join(", ")}`)),

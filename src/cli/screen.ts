@@ -16,7 +16,7 @@ import { displayWidth } from "../backtest/report/format.js"
 import type { Ticker } from "../domain/Money.js"
 import { makeTradeDate, type TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
-import { UsageError } from "./backtest.js"
+import { UsageError } from "./UsageError.js"
 
 const SCREENS = ["graham", "reflexivity"] as const
 

@@ -7,7 +7,7 @@ import { foldJournal } from "../live/ledger.js"
 import { formatStatus } from "../live/statusReport.js"
 import { defaultStatePath, journalPathOf, parseJournal, parseSnapshot } from "../persistence/FileStore.js"
 import { emptyTradingState, TradingState } from "../services/Store.js"
-import { UsageError } from "./backtest.js"
+import { UsageError } from "./UsageError.js"
 
 const options = {
   env: Options.choice("env", ["sim", "mock", "real"]).pipe(Options.withDefault("sim" as const), Options.withDescription("whose default state file to read")),
