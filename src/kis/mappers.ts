@@ -1,16 +1,16 @@
 // Pure mappers from decoded KIS responses (strings everywhere) to domain values (integer won, shares, KST dates):
-// quotes, daily bars, the account, buying power, daily orders, order receipts and financial statements.
+// quotes, daily bars, the account, buying power, daily orders and order receipts. Financial statements have one
+// converter, shared with the backtest loader: statementsFromKis in src/backtest/data/statements.ts.
 // A value that cannot be what the domain needs fails with KisDecodeError naming the endpoint and the field.
 import { Either, Schema } from "effect"
 import type { Bar, Quote } from "../domain/Bar.js"
-import type { FinancialStatement, PeriodType } from "../domain/Fundamentals.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import { addDays, type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
+import { type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
 import type { AccountSnapshot, BrokerHolding, BrokerOrder } from "../services/Broker.js"
 import { decodeErrorOf, lowerKeys } from "./catalog/define.js"
 import { KisDecodeError } from "./errors.js"
 import {
-  DecimalFromString, KisTime, QtyFromString, TickerFromKis, TradeDateFromKis, WonFromDecimalString, WonFromString
+  DecimalFromString, KstClockTime, QtyFromString, TickerFromKis, TradeDateFromKis, WonFromDecimalString, WonFromString
 } from "./schema/common.js"
 
 const decodeWith = <A, I>(schema: Schema.Schema<A, I>, endpoint: string) => {
@@ -147,7 +147,7 @@ export const toBuyingPower = (output: unknown): Either.Either<BuyingPower, KisDe
 
 const DailyOrderWire = Schema.Struct({
   ord_dt: TradeDateFromKis,
-  ord_tmd: KisTime,
+  ord_tmd: KstClockTime,
   odno: Schema.String,
   orgn_odno: Schema.optionalWith(Schema.String, { default: () => "" }),
   pdno: TickerFromKis,
@@ -196,7 +196,7 @@ export const toBrokerOrders = (rows: ReadonlyArray<unknown>): Either.Either<Read
 const OrderReceiptWire = Schema.Struct({
   krx_fwdg_ord_orgno: Schema.String,
   odno: Schema.String.pipe(Schema.pattern(/^\d+$/)),
-  ord_tmd: KisTime
+  ord_tmd: KstClockTime
 })
 
 /** KIS's acknowledgement of an order, revision or cancel: its (new) order number and branch. */
@@ -219,110 +219,3 @@ const receiptMapper = (endpoint: string) => {
 export const toOrderReceipt = receiptMapper("orderCash")
 /** order-rvsecncl acknowledgement (the revision or cancel has its own new order number). */
 export const toReviseCancelReceipt = receiptMapper("orderRvsecncl")
-
-// ---------------------------------------------------------------------------------------------------------------
-// finance/balance-sheet + finance/income-statement → FinancialStatement[]
-
-/** Amounts in 억원 (100 million won); the literal "99.99" marks an item KIS does not have. */
-const Eok = Schema.transform(DecimalFromString, Schema.UndefinedOr(Schema.Number), {
-  strict: true,
-  decode: (n) => (n === 99.99 ? undefined : Math.round(n * 100_000_000)),
-  encode: (n) => (n === undefined ? 99.99 : n / 100_000_000)
-})
-const OptionalEok = Schema.optionalWith(Eok, { default: () => undefined })
-const YearMonth = Schema.String.pipe(Schema.pattern(/^\d{4}(0[1-9]|1[0-2])$/))
-
-const BalanceSheetWire = Schema.Struct({
-  stac_yymm: YearMonth,
-  cras: OptionalEok,
-  total_aset: OptionalEok,
-  flow_lblt: OptionalEok,
-  fix_lblt: OptionalEok,
-  total_lblt: OptionalEok,
-  total_cptl: OptionalEok
-})
-const IncomeStatementWire = Schema.Struct({
-  stac_yymm: YearMonth,
-  sale_account: OptionalEok,
-  bsop_prti: OptionalEok,
-  thtr_ntin: OptionalEok
-})
-const decodeBalanceSheet = decodeWith(BalanceSheetWire, "balanceSheet")
-const decodeIncomeStatement = decodeWith(IncomeStatementWire, "incomeStatement")
-
-const monthEnd = (yyyymm: string): TradeDate => {
-  const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10) as TradeDate
-}
-
-export interface StatementOptions {
-  readonly ticker: Ticker
-  readonly periodType: PeriodType
-  /** Month the fiscal year ends (KIS `stac_month`), 12 for most Korean companies. */
-  readonly fiscalYearEndMonth?: number
-  /** Days after period end from which a statement is assumed public (no filing date on KIS). */
-  readonly disclosureLagDays?: number
-}
-
-/**
- * Joins balance-sheet and income-statement rows by fiscal period into statements, oldest first. Amounts are
- * converted from 억원 to won. Quarterly income rows are year-to-date on KIS, so each quarter is the difference
- * from the previous quarter of the same fiscal year (absent when that quarter is missing).
- */
-export const toFinancialStatements = (
-  balanceRows: ReadonlyArray<unknown>,
-  incomeRows: ReadonlyArray<unknown>,
-  options: StatementOptions
-): Either.Either<ReadonlyArray<FinancialStatement>, KisDecodeError> =>
-  Either.gen(function* () {
-    const fyEnd = options.fiscalYearEndMonth ?? 12
-    const lag = options.disclosureLagDays ?? (options.periodType === "annual" ? 90 : 45)
-    const balances = new Map((yield* decodeAll(balanceRows, decodeBalanceSheet, "output")).map((b) => [b.stac_yymm, b]))
-    const incomes = new Map((yield* decodeAll(incomeRows, decodeIncomeStatement, "output")).map((r) => [r.stac_yymm, r]))
-    /** The fiscal year a period month belongs to, and the previous quarter-end month inside that year. */
-    const fiscalYearOf = (yyyymm: string) => {
-      const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
-      return m > fyEnd ? y + 1 : y
-    }
-    const previousQuarter = (yyyymm: string) => {
-      const y = Number(yyyymm.slice(0, 4)), m = Number(yyyymm.slice(4, 6))
-      const pm = m - 3 <= 0 ? m + 9 : m - 3, py = m - 3 <= 0 ? y - 1 : y
-      const prev = `${py}${String(pm).padStart(2, "0")}`
-      return fiscalYearOf(prev) === fiscalYearOf(yyyymm) ? prev : undefined
-    }
-    const single = (period: string, pick: (r: typeof IncomeStatementWire.Type) => number | undefined): number | undefined => {
-      const row = incomes.get(period)
-      const ytd = row === undefined ? undefined : pick(row)
-      if (options.periodType === "annual" || ytd === undefined) return ytd
-      const prev = previousQuarter(period)
-      if (prev === undefined) return ytd
-      const prevRow = incomes.get(prev)
-      const prevYtd = prevRow === undefined ? undefined : pick(prevRow)
-      return prevYtd === undefined ? undefined : ytd - prevYtd
-    }
-    const periods = [...new Set([...balances.keys(), ...incomes.keys()])].sort()
-    return periods.map((period): FinancialStatement => {
-      const b = balances.get(period)
-      const periodEnd = monthEnd(period)
-      const amounts = {
-        revenue: single(period, (r) => r.sale_account),
-        operatingIncome: single(period, (r) => r.bsop_prti),
-        netIncome: single(period, (r) => r.thtr_ntin),
-        totalAssets: b?.total_aset,
-        currentAssets: b?.cras,
-        totalLiabilities: b?.total_lblt,
-        currentLiabilities: b?.flow_lblt,
-        longTermLiabilities: b?.fix_lblt,
-        totalEquity: b?.total_cptl
-      }
-      const present = Object.fromEntries(Object.entries(amounts).filter(([, v]) => v !== undefined))
-      return {
-        ticker: options.ticker,
-        periodType: options.periodType,
-        periodEnd,
-        availableFrom: addDays(periodEnd, lag),
-        filingDateKnown: false,
-        ...present
-      }
-    })
-  })

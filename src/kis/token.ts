@@ -76,6 +76,8 @@ const readCached = (file: string): Effect.Effect<Option.Option<CachedToken>> =>
 export interface TokenManager {
   /** A token valid for at least the refresh margin, from memory, disk, or a new issuance. */
   readonly get: Effect.Effect<Redacted.Redacted<string>, TokenError>
+  /** The token in memory if still valid for the refresh margin at `now` (epoch ms), without any I/O; else undefined. */
+  readonly peek: (now: number) => Redacted.Redacted<string> | undefined
   /** Forgets `token` (KIS called it expired or invalid) so the next `get` issues a new one. */
   readonly invalidate: (token: Redacted.Redacted<string>) => Effect.Effect<void>
   /** The cached token, if any, without issuing (for revocation). */
@@ -108,7 +110,8 @@ export const makeTokenManager = (options: {
     const forgotten = new Set<string>()
     const isForgotten = (t: CachedToken) => forgotten.has(t.accessToken)
 
-    const fresh = (t: CachedToken, now: number) => t.expiresAt - now > Duration.toMillis(policy.refreshMargin)
+    const marginMs = Duration.toMillis(policy.refreshMargin)
+    const fresh = (t: CachedToken, now: number) => t.expiresAt - now > marginMs
 
     const tryLock = Effect.tryPromise(async () => {
       await mkdir(path.dirname(lockFile), { recursive: true, mode: 0o700 })
@@ -181,10 +184,16 @@ export const makeTokenManager = (options: {
       })
     )
 
-    const get = Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      const t = Option.isSome(memory) && fresh(memory.value, now) ? memory.value : yield* refresh
-      return Redacted.make(t.accessToken)
+    /** The token handed out last, wrapped once: `get` runs before every request. */
+    let handedOut: { readonly token: CachedToken; readonly redacted: Redacted.Redacted<string> } | undefined
+    const redactedOf = (token: CachedToken) => {
+      if (handedOut?.token !== token) handedOut = { token, redacted: Redacted.make(token.accessToken) }
+      return handedOut.redacted
+    }
+    const peek = (now: number) => (Option.isSome(memory) && fresh(memory.value, now) ? redactedOf(memory.value) : undefined)
+    const get = Effect.clockWith((clock) => {
+      const token = peek(clock.unsafeCurrentTimeMillis())
+      return token !== undefined ? Effect.succeed(token) : Effect.map(refresh, redactedOf)
     })
 
     const dropFromDisk = (token: string) =>
@@ -206,5 +215,5 @@ export const makeTokenManager = (options: {
       if (Option.isSome(memory)) yield* dropFromDisk(memory.value.accessToken)
       memory = Option.none()
     }))
-    return { get, invalidate, current, forget }
+    return { get, peek, invalidate, current, forget }
   })

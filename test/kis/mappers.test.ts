@@ -1,16 +1,19 @@
 // Mappers from KIS wire strings to domain values, checked on KIS's own examples, on real captured bodies against
-// the KRX daily data, and by properties of the string-to-integer schemas.
+// the KRX daily data, and by properties of the strict string-to-number schemas. Statements go through the one
+// KIS finance converter (statementsFromKis), exactly as KisMarketData calls it.
 import { fc, test } from "@fast-check/vitest"
-import { Either, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import type { Instant, TradeDate } from "../../src/domain/Time.js"
 import type { Ticker } from "../../src/domain/Money.js"
 import { kstInstant } from "../../src/domain/Time.js"
+import { KisFinanceFile } from "../../src/backtest/data/kisWire.js"
+import { DEFAULT_LAGS, statementsFromKis } from "../../src/backtest/data/statements.js"
 import {
-  toAccountSnapshot, toBars, toBrokerOrders, toBuyingPower, toFinancialStatements, toOrderReceipt, toQuote, toReviseCancelReceipt
+  toAccountSnapshot, toBars, toBrokerOrders, toBuyingPower, toOrderReceipt, toQuote, toReviseCancelReceipt
 } from "../../src/kis/mappers.js"
-import { DecimalFromString, QtyFromString, WonFromString } from "../../src/kis/schema/common.js"
+import { DecimalFromString, QtyFromString, TradeDateFromKis, WonFromString } from "../../src/kis/schema/common.js"
 import { describeShared, sharedPath } from "../support/shared.js"
 
 /** A KIS body as the tests read it: blocks of string-valued rows. */
@@ -29,19 +32,35 @@ describe("wire number schemas", () => {
   test.prop([fc.double({ noInteger: true, noDefaultInfinity: true, noNaN: true })])("WonFromString rejects fractions", (x) => {
     expect(Either.isLeft(Schema.decodeUnknownEither(WonFromString)(String(x)))).toBe(true)
   })
-  it.each(["", "NaN", "Infinity", "1.5", "abc"])("integer schemas reject %j", (s) => {
+  it.each(["", "NaN", "Infinity", "1.5", "abc", "0x10", "1e3", " 1", "1 ", "+", "9007199254740993"])("integer schemas reject %j", (s) => {
     expect(Either.isLeft(Schema.decodeUnknownEither(WonFromString)(s))).toBe(true)
     expect(Either.isLeft(Schema.decodeUnknownEither(QtyFromString)(s))).toBe(true)
   })
-  it("quantities are never negative; decimals keep their fraction", () => {
+  it.each(["", "NaN", "Infinity", "0x10", "1e3", ".5", "5.", " 0.31"])("decimals reject %j", (s) => {
+    expect(Either.isLeft(Schema.decodeUnknownEither(DecimalFromString)(s))).toBe(true)
+  })
+  it("quantities are never negative; leading zeros and signs are plain text; decimals keep their fraction", () => {
     expect(Either.isLeft(Schema.decodeUnknownEither(QtyFromString)("-1"))).toBe(true)
+    expect(Schema.decodeUnknownSync(WonFromString)("000003190")).toBe(3190)
+    expect(Schema.decodeUnknownSync(WonFromString)("+100")).toBe(100)
     expect(Schema.decodeUnknownSync(DecimalFromString)("54388.4874")).toBe(54388.4874)
+    expect(Schema.decodeUnknownSync(DecimalFromString)("-0.14")).toBe(-0.14)
+  })
+  it("KIS dates are real calendar days", () => {
+    expect(Schema.decodeUnknownSync(TradeDateFromKis)("20240229")).toBe("2024-02-29")
+    for (const bad of ["20230229", "2024-02-29", "2024021"]) expect(Either.isLeft(Schema.decodeUnknownEither(TradeDateFromKis)(bad))).toBe(true)
   })
 })
 
 describe("statements from KIS rows", () => {
+  const financeFile = (income: { annual?: ReadonlyArray<unknown>; quarterly?: ReadonlyArray<unknown> }, balance: typeof income = {}) =>
+    Schema.decodeUnknownEither(KisFinanceFile)({
+      balance_sheet: { annual: balance.annual ?? [], quarterly: balance.quarterly ?? [] },
+      income_statement: { annual: income.annual ?? [], quarterly: income.quarterly ?? [] }
+    })
   const quarterly = (rows: ReadonlyArray<[string, string]>) =>
-    toFinancialStatements([], rows.map(([stac_yymm, sale_account]) => ({ stac_yymm, sale_account })), { ticker: samsung, periodType: "quarter" })
+    Either.map(financeFile({ quarterly: rows.map(([stac_yymm, sale_account]) => ({ stac_yymm, sale_account })) }), (file) =>
+      statementsFromKis(samsung, file, 12, DEFAULT_LAGS))
 
   it("turns year-to-date quarterly income into single quarters, 억원 into won, 99.99 into missing", () => {
     const s = Either.getOrThrow(quarterly([["202306", "1237509.00"], ["202303", "637454.00"], ["202309", "99.99"], ["202312", "2589355.00"]]))
@@ -56,9 +75,13 @@ describe("statements from KIS rows", () => {
 
   it("a bad amount is an error naming the field", () => {
     const e = Either.getLeft(quarterly([["202303", "lots"]]))
-    expect(e._tag === "Some" && [e.value.endpoint, e.value.field]).toStrictEqual(["incomeStatement", "output[0].sale_account"])
+    expect(e._tag === "Some" && ParseResult.ArrayFormatter.formatErrorSync(e.value)[0]?.path).toStrictEqual(["income_statement", "quarterly", 0, "sale_account"])
   })
 })
+
+/** Captured annual balance-sheet and income-statement bodies as the finance file KisMarketData builds. */
+const financeFileOf = (balance: ReadonlyArray<unknown>, income: ReadonlyArray<unknown>) =>
+  Schema.decodeUnknownEither(KisFinanceFile)({ balance_sheet: { annual: balance, quarterly: [] }, income_statement: { annual: income, quarterly: [] } })
 
 describeShared("mappers on KIS examples and captured bodies", () => {
   it("inquire-price → Quote", () => {
@@ -121,7 +144,7 @@ describeShared("mappers on KIS examples and captured bodies", () => {
   it("balance sheet + income statement (captured) → a statement in won with 99.99 missing", () => {
     const bs = captured("kgcrom+finance-clue/test_openkis_domestic_financial__test_balance_sheet.json").output
     const is = captured("kgcrom+finance-clue/test_openkis_domestic_financial__test_income_statement.json").output
-    const [s] = Either.getOrThrow(toFinancialStatements(bs, is, { ticker: samsung, periodType: "annual" }))
+    const [s] = statementsFromKis(samsung, Either.getOrThrow(financeFileOf(bs, is)), 12, DEFAULT_LAGS)
     expect(s).toMatchObject({
       periodEnd: "2024-03-31", totalAssets: 470_899_800_000_000, currentAssets: 208_544_300_000_000, totalEquity: 371_916_100_000_000,
       revenue: 71_915_600_000_000, operatingIncome: 6_606_000_000_000, netIncome: 6_754_700_000_000

@@ -1,49 +1,132 @@
-// The shared KIS rate limiter under TestClock: never more than `limit` starts in any one-second window, and
-// orders served ahead of reads that are still queued.
+// The shared KIS rate limiter under TestClock: for random arrival patterns, priorities and send delays, never
+// more than `limit` sends in any one-second window, grants 1 s / limit apart, no read started while an order was
+// queued; under 10x overload at least 95 % of the limit; a slot counts from its send; an abandoned wait loses nothing.
 import { it } from "@effect/vitest"
-import { Clock, Effect, Fiber, Ref, TestClock } from "effect"
+import { Clock, Duration, Effect, Fiber, FastCheck as fc, Option, TestClock } from "effect"
 import { describe, expect } from "vitest"
-import { makeKisRateLimiter, type RequestPriority } from "../../src/kis/rateLimit.js"
+import { DEFAULT_WINDOW_MARGIN, makeKisRateLimiter, type RequestPriority } from "../../src/kis/rateLimit.js"
 
-const maxInAnyWindow = (starts: ReadonlyArray<number>, windowMs: number) => {
+const maxInAnyWindow = (sends: ReadonlyArray<number>, windowMs: number) => {
+  const s = [...sends].sort((a, b) => a - b)
   let best = 0
-  for (let i = 0, j = 0; i < starts.length; i++) {
-    while (starts[i]! - starts[j]! >= windowMs) j++
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (s[i]! - s[j]! >= windowMs) j++
     best = Math.max(best, i - j + 1)
   }
   return best
 }
 
+/** TestClock runs every sleep due inside one adjustment in order, so the step only trades polls for speed. */
+const STEP_MS = 1000
+
+interface Arrival {
+  readonly at: number
+  readonly priority: RequestPriority
+  /** Time between the grant and the first byte (connection setup); -1 = never reports `sent`. */
+  readonly sendDelay: number
+}
+interface Outcome extends Arrival {
+  readonly granted: number
+  readonly sent: number
+}
+
+/** Runs the arrivals through one limiter on the TestClock until all finish or `until` ms pass (the rest interrupted). */
+const simulate = (limit: number, arrivals: ReadonlyArray<Arrival>, until = Number.POSITIVE_INFINITY) =>
+  Effect.gen(function* () {
+    const limiter = yield* makeKisRateLimiter(limit)
+    const outcomes: Array<Outcome> = []
+    const request = (a: Arrival) =>
+      limiter.withSlot(a.priority, (slot) =>
+        Effect.gen(function* () {
+          const granted = yield* Clock.currentTimeMillis
+          if (a.sendDelay > 0) yield* Effect.sleep(Duration.millis(a.sendDelay))
+          if (a.sendDelay >= 0) slot.sent()
+          outcomes.push({ ...a, granted, sent: yield* Clock.currentTimeMillis })
+        }))
+    // one producer sleeps from arrival to arrival and forks each request (one timer, not one per request)
+    const fiber = yield* Effect.fork(Effect.gen(function* () {
+      const forked: Array<Fiber.RuntimeFiber<void>> = []
+      for (const a of [...arrivals].sort((x, y) => x.at - y.at)) {
+        const wait = a.at - (yield* Clock.currentTimeMillis)
+        if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
+        forked.push(yield* Effect.fork(request(a)))
+      }
+      yield* Fiber.joinAll(forked)
+    }))
+    for (let t = 0; t < until && Option.isNone(yield* Fiber.poll(fiber)); t += STEP_MS) yield* TestClock.adjust(STEP_MS)
+    yield* Fiber.interrupt(fiber)
+    return outcomes
+  })
+
+const arrival = fc.record({
+  at: fc.integer({ min: 0, max: 3000 }),
+  priority: fc.constantFrom<RequestPriority>("read", "read", "read", "order"),
+  sendDelay: fc.oneof(fc.constant(0), fc.integer({ min: -1, max: 400 }))
+})
+
 describe("KIS rate limiter", () => {
-  it.scoped("5x overload at 20/s: at most 20 starts in any 1-second window, sustained just under it", () =>
+  it.scoped.prop("random arrivals: at most `limit` sends in any one-second window, orders never wait behind reads",
+    [fc.integer({ min: 1, max: 8 }), fc.array(arrival, { minLength: 1, maxLength: 60 })],
+    ([limit, arrivals]) =>
+      Effect.gen(function* () {
+        const outcomes = yield* simulate(limit, arrivals)
+        expect(outcomes).toHaveLength(arrivals.length)
+        expect(maxInAnyWindow(outcomes.map((o) => o.sent), 1000)).toBeLessThanOrEqual(limit)
+        const grants = outcomes.map((o) => o.granted).sort((a, b) => a - b)
+        for (let i = 1; i < grants.length; i++) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(1000 / limit)
+        // a read granted at t means no order was queued at t: any order that arrived earlier was granted by then
+        for (const read of outcomes.filter((o) => o.priority === "read")) {
+          for (const order of outcomes.filter((o) => o.priority === "order" && o.at < read.granted)) {
+            expect(order.granted).toBeLessThanOrEqual(read.granted)
+          }
+        }
+      }),
+    { fastCheck: { numRuns: 25 } })
+
+  it.scoped("10x overload for 10 s at 20/s: sustains at least 95 % of the limit, never above it", () =>
     Effect.gen(function* () {
-      const limiter = yield* makeKisRateLimiter(20)
-      const starts = yield* Ref.make<ReadonlyArray<number>>([])
-      const record = Effect.flatMap(Clock.currentTimeMillis, (t) => Ref.update(starts, (s) => [...s, t]))
-      const fiber = yield* Effect.fork(Effect.all(Array.from({ length: 100 }, () => limiter.withSlot("read", record)), { concurrency: "unbounded" }))
-      yield* TestClock.adjust("6 seconds")
-      yield* Fiber.join(fiber)
-      const s = yield* Ref.get(starts)
-      expect(s).toHaveLength(100)
-      expect(maxInAnyWindow(s, 1000)).toBeLessThanOrEqual(20)
-      expect(maxInAnyWindow(s, 1000)).toBeGreaterThanOrEqual(19) // 5 % headroom, not a lower rate
-      expect(s[s.length - 1]! - s[0]!).toBeGreaterThanOrEqual(99 * 50 * 1.05 - 1)
+      // 200 requests/s offered as a burst of 20 every 100 ms (one TestClock wake-up per burst keeps the test fast)
+      const arrivals = Array.from({ length: 2000 }, (_, i): Arrival => ({ at: Math.floor(i / 20) * 100, priority: "read", sendDelay: 0 }))
+      const sends = (yield* simulate(20, arrivals, 11_000)).map((o) => o.sent)
+      expect(maxInAnyWindow(sends, 1000)).toBe(20)
+      const first = Math.min(...sends)
+      const inTenSeconds = sends.filter((t) => t - first < 10_000).length
+      expect(inTenSeconds).toBeGreaterThanOrEqual(0.95 * 20 * 10)
+      // steady state: `limit` sends per window plus margin, never a percentage wider
+      const sorted = [...sends].sort((a, b) => a - b)
+      expect(sorted[20 * 9]! - sorted[0]!).toBe(9 * (1000 + Duration.toMillis(DEFAULT_WINDOW_MARGIN)))
+    }))
+
+  it.scoped("a slot counts from its send, not its grant: a slow connection delays the next window", () =>
+    Effect.gen(function* () {
+      const outcomes = yield* simulate(1, [{ at: 0, priority: "read", sendDelay: 300 }, { at: 0, priority: "read", sendDelay: 0 }])
+      const [first, second] = [...outcomes].sort((a, b) => a.granted - b.granted)
+      expect([first!.granted, first!.sent]).toStrictEqual([0, 300])
+      expect(second!.granted).toBe(300 + 1000 + Duration.toMillis(DEFAULT_WINDOW_MARGIN))
     }))
 
   it.scoped("an order queued behind reads starts next", () =>
     Effect.gen(function* () {
-      const limiter = yield* makeKisRateLimiter(2)
-      const order = yield* Ref.make<ReadonlyArray<string>>([])
-      const job = (p: RequestPriority, name: string) => limiter.withSlot(p, Ref.update(order, (o) => [...o, name]))
-      const reads = yield* Effect.fork(Effect.all(["r1", "r2", "r3", "r4"].map((n) => job("read", n)), { concurrency: "unbounded" }))
-      yield* TestClock.adjust("10 millis") // r1 has started; r2..r4 wait for slots
-      const placed = yield* Effect.fork(job("order", "o1"))
-      for (let i = 0; i < 10; i++) yield* TestClock.adjust("500 millis")
-      yield* Fiber.join(reads)
-      yield* Fiber.join(placed)
-      const seen = yield* Ref.get(order)
-      expect(seen[0]).toBe("r1")
-      expect(seen.indexOf("o1")).toBeLessThanOrEqual(2)
-      expect([...seen].sort()).toStrictEqual(["o1", "r1", "r2", "r3", "r4"])
+      const outcomes = yield* simulate(2, [
+        ...["r1", "r2", "r3", "r4"].map((): Arrival => ({ at: 0, priority: "read", sendDelay: 0 })),
+        { at: 10, priority: "order", sendDelay: 0 }
+      ])
+      const order = [...outcomes].sort((a, b) => a.granted - b.granted).map((o) => o.priority)
+      expect(order).toStrictEqual(["read", "order", "read", "read", "read"]) // grants 500 ms apart: the order is next
+    }))
+
+  it.scoped("a queued request that gives up frees its place; the others still run", () =>
+    Effect.gen(function* () {
+      const limiter = yield* makeKisRateLimiter(1)
+      const ran: Array<string> = []
+      const job = (name: string) => limiter.withSlot("read", () => Effect.sync(() => void ran.push(name)))
+      yield* job("first")
+      const impatient = yield* Effect.fork(job("impatient"))
+      const patient = yield* Effect.fork(job("patient"))
+      yield* TestClock.adjust("100 millis")
+      yield* Fiber.interrupt(impatient)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(patient)
+      expect(ran).toStrictEqual(["first", "patient"])
     }))
 })

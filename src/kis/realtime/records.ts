@@ -3,7 +3,7 @@
 import { Data, Either, ParseResult, Schema } from "effect"
 import { Qty, Ticker, Won } from "../../domain/Money.js"
 import { Side } from "../../domain/Order.js"
-import { fromKisDate, kstInstant, toKisDate, TradeDate } from "../../domain/Time.js"
+import { kstInstant, type TradeDate } from "../../domain/Time.js"
 import type { BrokerFill } from "../../services/Broker.js"
 import { MalformedRealtimeFrame } from "./errors.js"
 import {
@@ -12,29 +12,7 @@ import {
 } from "./fields.js"
 import { type DataFrame, framePlaintext, splitRecords } from "./frames.js"
 import type { NoticeCipher } from "./noticeCipher.js"
-
-// ---- wire values: every KIS realtime value is a string; numbers must be plain decimal integers or decimals ----
-
-const IntegerText = Schema.String.pipe(Schema.pattern(/^[+-]?\d+$/, { message: () => "expected an integer" }))
-const DecimalText = Schema.String.pipe(Schema.pattern(/^[+-]?\d+(\.\d+)?$/, { message: () => "expected a decimal number" }))
-/** Integer won, e.g. "71900", "-100", "000003190". */
-export const WonFromText = Schema.compose(Schema.compose(IntegerText, Schema.NumberFromString), Won)
-/** Whole shares, e.g. "0000000001". */
-export const QtyFromText = Schema.compose(Schema.compose(IntegerText, Schema.NumberFromString), Qty)
-/** A percentage or ratio such as "-0.14". */
-export const RateFromText = Schema.compose(DecimalText, Schema.NumberFromString)
-/** KST wall-clock time `HHMMSS` as KIS sends it (the date comes from elsewhere: BSOP_DATE or the trading day). */
-export const KstClockTime = Schema.String.pipe(
-  Schema.pattern(/^([01]\d|2[0-3])[0-5]\d[0-5]\d$/, { message: () => "expected a KST time HHMMSS" }),
-  Schema.brand("KstClockTime")
-)
-export type KstClockTime = typeof KstClockTime.Type
-/** `YYYYMMDD` ↔ TradeDate. */
-export const TradeDateFromKis = Schema.transformOrFail(Schema.String, Schema.typeSchema(TradeDate), {
-  strict: true,
-  decode: (s, _, ast) => Either.mapLeft(fromKisDate(s), (e) => new ParseResult.Type(ast, s, e.message)),
-  encode: (d) => ParseResult.succeed(toKisDate(d))
-})
+import { DecimalFromString, KstClockTime, QtyFromString, TradeDateFromKis, WonFromString } from "../schema/common.js"
 
 /** A domain property read from (and written to) the KIS field `name`. */
 const field = <S extends Schema.Schema.Any>(name: string, schema: S) =>
@@ -47,20 +25,20 @@ export const Trade = Schema.Struct({
   ticker: field("MKSC_SHRN_ISCD", Ticker),
   date: field("BSOP_DATE", TradeDateFromKis),
   time: field("STCK_CNTG_HOUR", KstClockTime),
-  price: field("STCK_PRPR", WonFromText),
-  change: field("PRDY_VRSS", WonFromText),
-  changePct: field("PRDY_CTRT", RateFromText),
-  open: field("STCK_OPRC", WonFromText),
-  high: field("STCK_HGPR", WonFromText),
-  low: field("STCK_LWPR", WonFromText),
-  bestAsk: field("ASKP1", WonFromText),
-  bestBid: field("BIDP1", WonFromText),
+  price: field("STCK_PRPR", WonFromString),
+  change: field("PRDY_VRSS", WonFromString),
+  changePct: field("PRDY_CTRT", DecimalFromString),
+  open: field("STCK_OPRC", WonFromString),
+  high: field("STCK_HGPR", WonFromString),
+  low: field("STCK_LWPR", WonFromString),
+  bestAsk: field("ASKP1", WonFromString),
+  bestBid: field("BIDP1", WonFromString),
   /** Shares in this trade. */
-  volume: field("CNTG_VOL", QtyFromText),
+  volume: field("CNTG_VOL", QtyFromString),
   /** Shares traded so far today. */
-  accumulatedVolume: field("ACML_VOL", QtyFromText),
+  accumulatedVolume: field("ACML_VOL", QtyFromString),
   /** Won traded so far today. */
-  accumulatedValue: field("ACML_TR_PBMN", WonFromText),
+  accumulatedValue: field("ACML_TR_PBMN", WonFromString),
   /** Which side crossed the spread: 1 buy-initiated, 5 sell-initiated, 3 pre-open auction. */
   initiator: field("CCLD_DVSN", Schema.transformLiterals(["1", "buy"], ["5", "sell"], ["3", "auction"])),
   halted: field("TRHT_YN", Schema.transformLiterals(["Y", true], ["N", false])),
@@ -82,15 +60,15 @@ const OrderBookWire = Schema.Struct({
   MKSC_SHRN_ISCD: Ticker,
   BSOP_HOUR: KstClockTime,
   HOUR_CLS_CODE: Schema.String,
-  ...levelFields("ASKP", WonFromText),
-  ...levelFields("BIDP", WonFromText),
-  ...levelFields("ASKP_RSQN", QtyFromText),
-  ...levelFields("BIDP_RSQN", QtyFromText),
-  TOTAL_ASKP_RSQN: QtyFromText,
-  TOTAL_BIDP_RSQN: QtyFromText,
-  ANTC_CNPR: WonFromText,
-  ANTC_CNQN: QtyFromText,
-  ACML_VOL: QtyFromText
+  ...levelFields("ASKP", WonFromString),
+  ...levelFields("BIDP", WonFromString),
+  ...levelFields("ASKP_RSQN", QtyFromString),
+  ...levelFields("BIDP_RSQN", QtyFromString),
+  TOTAL_ASKP_RSQN: QtyFromString,
+  TOTAL_BIDP_RSQN: QtyFromString,
+  ANTC_CNPR: WonFromString,
+  ANTC_CNQN: QtyFromString,
+  ACML_VOL: QtyFromString
 })
 
 /** A price level of the book; price 0 with quantity 0 marks an empty level. */
@@ -167,14 +145,14 @@ export const FillNotice = Schema.Struct({
   orderDivision: field("ODER_KIND", Schema.String),
   condition: field("ODER_COND", Schema.transformLiterals(["0", "none"], ["1", "IOC"], ["2", "FOK"])),
   ticker: field("STCK_SHRN_ISCD", Ticker),
-  quantity: field("CNTG_QTY", QtyFromText),
-  price: field("CNTG_UNPR", WonFromText),
+  quantity: field("CNTG_QTY", QtyFromString),
+  price: field("CNTG_UNPR", WonFromString),
   time: field("STCK_CNTG_HOUR", KstClockTime),
   rejected: field("RFUS_YN", Schema.transformLiterals(["0", false], ["1", true])),
   /** ACPT_YN: 1 received, 2 confirmed, 3 cancelled by IOC/FOK. */
   acceptance: field("ACPT_YN", Schema.transformLiterals(["1", "received"], ["2", "confirmed"], ["3", "ioc-fok-cancelled"])),
   branchNo: field("BRNC_NO", Schema.String),
-  orderQuantity: field("ODER_QTY", QtyFromText),
+  orderQuantity: field("ODER_QTY", QtyFromString),
   /** Customer, account and name arrive masked (`***`) on some servers; kept verbatim. */
   customerId: field("CUST_ID", Schema.String),
   accountNo: field("ACNT_NO", Schema.String),

@@ -4,7 +4,8 @@ import { fc } from "@fast-check/vitest"
 import { Option } from "effect"
 import type { Qty, Ticker, Won } from "../../../../src/domain/Money.js"
 import type { TradeDate } from "../../../../src/domain/Time.js"
-import type { FillNotice, KstClockTime, OrderBook, Trade } from "../../../../src/kis/realtime/records.js"
+import type { FillNotice, OrderBook, Trade } from "../../../../src/kis/realtime/records.js"
+import type { KstClockTime } from "../../../../src/kis/schema/common.js"
 
 const digits = (length: number) => fc.stringMatching(new RegExp(`^\\d{${length}}$`))
 export const tickerArb = fc.stringMatching(/^[0-9A-Z]{6}$/).map((s) => s as Ticker)
