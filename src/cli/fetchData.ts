@@ -1,7 +1,6 @@
 // `fetch-data --symbols 005930,000660 --from 2015-01-01 [--to] [--financials] [--data-dir data]`: downloads KIS
 // history into the data folder the backtester loads, resuming where an earlier run stopped; progress on stderr.
 import { Command, Options } from "@effect/cli"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Ticker } from "../domain/Money.js"
 import { TradeDate } from "../domain/Time.js"
@@ -23,7 +22,7 @@ const options = {
 
 /** One KisClient (one rate limiter) from KIS_* settings, with credential headers redacted in logs. */
 export const FetchDataKisLive = Layer.merge(
-  KisClient.Default.pipe(Layer.provide(KisConfigLive), Layer.provide(NodeHttpClient.layerUndici)),
+  KisClient.Default.pipe(Layer.provide(KisConfigLive)),
   RedactKisHeaders
 )
 

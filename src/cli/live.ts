@@ -61,7 +61,7 @@ const universeOf = (args: LiveArgs, fromStrategy: ReadonlyArray<Ticker> | undefi
 const marketLayer = (settings: KisSettings) => {
   const http = NodeHttpClient.layerUndici
   const clock = settings.env === "sim" ? KisSimMarketClockLive(settings.baseUrl, KRX_CALENDAR).pipe(Layer.provide(http)) : WallMarketClockLive(KRX_CALENDAR)
-  const client = KisClient.Default.pipe(Layer.provide(Layer.mergeAll(Layer.succeed(KisConfig, settings), http)))
+  const client = KisClient.Default.pipe(Layer.provide(Layer.succeed(KisConfig, settings)))
   return Layer.mergeAll(KisBrokerLive, KisMarketDataLive, clock).pipe(Layer.provideMerge(client), Layer.provideMerge(clock), Layer.provide(RedactKisHeaders))
 }
 

@@ -1,6 +1,5 @@
 // A programmable KIS-like HTTP server on 127.0.0.1 (port 0) for client tests: it records every request and answers
 // from a handler, issues tokens on /oauth2/tokenP by default, and can drop a connection after reading a request.
-import { NodeHttpClient } from "@effect/platform-node"
 import { Duration, Effect, Layer, Schedule, type Scope } from "effect"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -143,6 +142,5 @@ export const kisClientLayer = (
       KIS_REQUESTS_PER_SECOND: "200",
       ...vars
     })),
-    Layer.provide(NodeHttpClient.layerUndici),
     Layer.provide(Layer.succeed(KisClientOptions, options))
   )
