@@ -9,6 +9,7 @@ import type { OrderStep } from "../../src/live/TradingEngine.js"
 import type { KisSimHandle } from "../../src/sim/server.js"
 import { tempTokenDir } from "../support/kisLoopback.js"
 import { clockTo, startTestSim } from "../sim/support/simHarness.js"
+import { simBook, simOrders } from "./support/simAccount.js"
 import { tempStatePath } from "./support/simEngine.js"
 
 const CHILD = path.join(import.meta.dirname, "support", "crashChild.ts")
@@ -49,19 +50,17 @@ describe("crash recovery over kis-sim", () => {
         const after = yield* runChild(sim, statePath, tokens, "none", "10:10")
         const r = after.result!
         expect(r.executed, step).toBe("AlreadySent") // the restarted engine recognises the intent
-        const account = [...sim.exchange.accounts.values()].find((a) => a.spec.htsId === "loopuser")!
-        const simOrders = sim.exchange.orders.filter((o) => o.kind === "new" || o.kind === undefined)
         const order = r.state.orders[0]!.order
         if (step === "journaled") {
-          expect(simOrders, step).toHaveLength(0)
+          expect(simOrders(sim), step).toHaveLength(0)
           expect([order.state, order.reason]).toEqual(["rejected", "not sent"])
         } else {
-          expect(simOrders, step).toHaveLength(1)
+          expect(simOrders(sim), step).toHaveLength(1)
           expect(order.state, step).toBe("filled")
           expect(order.filledQuantity, step).toBe(10)
         }
-        const brokerPositions = [...account.book.positions].map(([t, p]) => [t, p.quantity]).filter(([, q]) => (q as number) > 0)
-        expect(r.state.positions.map((p) => [p.ticker, p.quantity]), step).toEqual(brokerPositions)
-        expect(r.state.cash, step).toBe(sim.exchange.availableCash(account))
+        const broker = simBook(sim)
+        expect(r.state.positions.map((p) => [p.ticker, p.quantity]), step).toEqual(broker.positions)
+        expect(r.state.cash, step).toBe(broker.cash)
       }), { concurrency: 2, discard: true }), 240_000) // eight engine processes; each start loads the whole stack
 })

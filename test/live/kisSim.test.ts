@@ -4,19 +4,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { Qty } from "../../src/domain/Money.js"
-import { answerAdmin } from "../../src/sim/admin.js"
 import type { KisSimHandle } from "../../src/sim/server.js"
 import { tempTokenDir } from "../support/kisLoopback.js"
 import { clockTo, startTestSim } from "../sim/support/simHarness.js"
 import { ticker } from "./support/fakeMarket.js"
+import { postSimAdmin, simOrders } from "./support/simAccount.js"
 import { simEngine, tempStatePath } from "./support/simEngine.js"
 
 const SYN1 = ticker("SYN001")
 
-const faults = (sim: KisSimHandle, patch: Record<string, unknown>) =>
-  Effect.sync(() => answerAdmin(sim.admin, "POST", "/sim/admin/faults", patch))
-
-const simOrders = (sim: KisSimHandle) => sim.exchange.orders.filter((o) => o.kind === "new" || o.kind === undefined)
+const faults = (sim: KisSimHandle, patch: Record<string, unknown>) => postSimAdmin(sim, "/sim/admin/faults", patch)
 
 describe("TradingEngine over kis-sim", () => {
   it.scopedLive("buys, books the fill from the broker, and a restarted engine recovers CLEAN", () =>
