@@ -5,17 +5,9 @@ import { describe, expect, it } from "vitest"
 import { displayWidth } from "../../src/backtest/report/format.js"
 import { renderTable, screenText } from "../../src/cli/screen.js"
 import { tradeDate } from "../../src/domain/Time.js"
-import { annuals, barsFromCloses, dataSetOf, T1, T2 } from "../strategy/fixtures.js"
+import { barsFromCloses, dataSetOf, solidAnnuals, T1, T2 } from "../strategy/fixtures.js"
 
-const solid = annuals(T1, 2015, 2024, (y) => ({
-  netIncome: (10 + (y - 2015)) * 1e9,
-  dividendPerShare: 100,
-  totalEquity: 2000e8,
-  currentAssets: 3000e8,
-  currentLiabilities: 1000e8,
-  longTermLiabilities: 500e8,
-  totalLiabilities: 1500e8
-}))
+const solid = solidAnnuals(T1)
 const data = dataSetOf(
   [barsFromCloses(T1, Array(300).fill(20_000), { from: "2024-05-01" }), barsFromCloses(T2, Array(300).fill(5_000), { from: "2024-05-01" })],
   solid,

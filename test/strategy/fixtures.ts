@@ -117,3 +117,18 @@ export const portfolioOf = (
   holdings: PortfolioView["holdings"] = [],
   openOrders: PortfolioView["openOrders"] = []
 ): PortfolioView => ({ cash: 100_000_000 as PortfolioView["cash"], equity: 100_000_000 as PortfolioView["equity"], holdings, openOrders })
+
+/**
+ * A Graham-solid company: ten growing profitable years 2015–2024, dividends, current ratio 3, long-term debt well
+ * below net current assets.
+ */
+export const solidAnnuals = (t: Ticker) => annuals(t, 2015, 2024, (y) => ({
+  netIncome: (10 + (y - 2015)) * 1e9,
+  dividendPerShare: 100,
+  totalEquity: 2000e8,
+  currentAssets: 3000e8,
+  currentLiabilities: 1000e8,
+  longTermLiabilities: 500e8,
+  totalLiabilities: 1500e8,
+  totalAssets: 3500e8
+}))

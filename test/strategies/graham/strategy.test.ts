@@ -11,20 +11,10 @@ import type { Decision } from "../../../src/strategy/Strategy.js"
 import graham, { portfolioWeights } from "../../../strategies/graham/index.js"
 import { defaultGrahamParams as P, GrahamParams } from "../../../strategies/graham/params.js"
 import { screenUniverse } from "../../../strategies/graham/screen.js"
-import { annuals, barsFromCloses, dataSetOf, portfolioOf, T1, T2, T3, viewAt } from "../../strategy/fixtures.js"
+import { annuals, barsFromCloses, dataSetOf, portfolioOf, solidAnnuals, T1, T2, T3, viewAt } from "../../strategy/fixtures.js"
 
 const SHARES = 10_000_000
-/** Solid company: ten growing profitable years, dividends, current ratio 3, debt well below net current assets. */
-const solid = (t: Ticker) => annuals(t, 2015, 2024, (y) => ({
-  netIncome: (10 + (y - 2015)) * 1e9,
-  dividendPerShare: 100,
-  totalEquity: 2000e8,
-  currentAssets: 3000e8,
-  currentLiabilities: 1000e8,
-  longTermLiabilities: 500e8,
-  totalLiabilities: 1500e8,
-  totalAssets: 3500e8
-}))
+const solid = solidAnnuals
 const junk = (t: Ticker) => annuals(t, 2015, 2024, (y) => ({
   netIncome: y % 2 === 0 ? -5e9 : 1e9,
   totalEquity: 500e8,
