@@ -9,7 +9,8 @@ import { Broker, type BrokerOrder } from "../services/Broker.js"
 import { BrokerRejected, MarketDataUnavailable } from "../services/errors.js"
 import { MarketClock } from "../services/MarketClock.js"
 import { MarketData } from "../services/MarketData.js"
-import type { SimExchange, SimOrder } from "./SimExchange.js"
+import { brokerOrderIdOf, type SimExchange, type SimOrder } from "./SimExchange.js"
+import { makeAsOfView } from "./asOfView.js"
 
 /** The exchange of the current run; every simulated adapter reads it. */
 export class SimExchangeRef extends Context.Tag("trader/SimExchange")<SimExchangeRef, SimExchange>() {}
@@ -18,7 +19,7 @@ const toBrokerOrder = (o: SimOrder): BrokerOrder => {
   const t = o.intent.type
   const open = o.state === "accepted" || o.state === "partially-filled"
   return {
-    brokerOrderId: o.brokerOrderId,
+    brokerOrderId: brokerOrderIdOf(o),
     ticker: o.intent.ticker,
     side: o.intent.side,
     kind: "new",
@@ -41,14 +42,14 @@ export const SimBrokerLive = Layer.effect(
         Effect.suspend(() => {
           const result = exchange.submit(id, intent)
           return Either.isRight(result)
-            ? Effect.succeed({ id, brokerOrderId: result.right.brokerOrderId, acceptedAt: result.right.acceptedAt })
+            ? Effect.succeed({ id, brokerOrderId: brokerOrderIdOf(result.right), acceptedAt: result.right.acceptedAt })
             : Effect.fail(new BrokerRejected(result.left))
         }),
       cancel: (id, brokerOrderId) =>
         Effect.suspend(() => {
-          const order = exchange.orders.find((o) => o.id === id && o.brokerOrderId === brokerOrderId)
+          const order = exchange.orders.find((o) => o.id === id && brokerOrderIdOf(o) === brokerOrderId)
           return order !== undefined && exchange.cancel(order.id)
-            ? Effect.succeed({ id, brokerOrderId: `C${order.brokerOrderId}`, acceptedAt: kstInstant(exchange.replay.today, "153000") })
+            ? Effect.succeed({ id, brokerOrderId: `C${brokerOrderIdOf(order)}`, acceptedAt: kstInstant(exchange.replay.today, "153000") })
             : Effect.fail(new BrokerRejected({ code: "SIM-CANCEL", message: `order ${brokerOrderId} is not open` }))
         }),
       dailyOrders: (date) => Effect.sync(() => exchange.orders.filter((o) => o.placedOn === date).map(toBrokerOrder)),
@@ -108,7 +109,7 @@ export const SimMarketDataLive = Layer.effect(
           }
           return out
         }),
-      statements: (ticker) => Effect.sync(() => replay.view().statements(ticker))
+      statements: (ticker) => Effect.sync(() => makeAsOfView(replay.index, replay.today).statements(ticker))
     })
   })
 )

@@ -6,9 +6,9 @@ import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import type { ClientOrderId, ExitLevels, Fill, OrderIntent, OrderState } from "../domain/Order.js"
+import { type ClientOrderId, type ExitLevels, type Fill, type OrderIntent, type OrderState, SentOrderIds } from "../domain/Order.js"
 import { averagePrice, changePosition, invalidFill, type Portfolio, type Position } from "../domain/Portfolio.js"
-import type { PortfolioView } from "../strategy/Strategy.js"
+import type { Holding, PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
@@ -32,7 +32,8 @@ export interface SimSettings {
 /** An order as the simulated exchange keeps it. */
 export interface SimOrder {
   readonly id: ClientOrderId
-  readonly brokerOrderId: string
+  /** The exchange's order number, from 1 (0: refused before reaching it); see `brokerOrderIdOf`. */
+  readonly sequence: number
   readonly intent: OrderIntent
   readonly symbol: number
   /** The trading day the strategy decided it (its close). */
@@ -53,6 +54,9 @@ export interface SimRejection {
   readonly code: string
   readonly message: string
 }
+
+/** The exchange's order number as a broker shows it: ten digits. */
+export const brokerOrderIdOf = (order: SimOrder): string => (order.sequence === 0 ? "" : String(order.sequence).padStart(10, "0"))
 
 const isOpen = (o: SimOrder): boolean => o.state === "accepted" || o.state === "partially-filled"
 
@@ -114,17 +118,18 @@ export class SimExchange {
   readonly orders: Array<SimOrder> = []
   readonly fills: Array<FillRecord> = []
   private openOrders: Array<SimOrder> = []
-  private readonly ids = new Set<ClientOrderId>()
+  private readonly ids = new SentOrderIds()
   private stampDay = -1
   private readonly stamps = new Map<StampTime, Instant>()
   private lastDecidedAt = Number.NaN
   private lastDecidedOn = "" as TradeDate
   private readonly settlements = new Map<TradeDate, TradeDate>()
-  private readonly holdingIndex = new Map<Ticker, PortfolioView["holdings"][number]>()
+  private readonly holdingIndex = new Map<Ticker, Holding>()
   private holdingList: PortfolioView["holdings"] | undefined
-  /** Held symbols (universe positions) in the order of `holdingIndex`, and their quantities: dense, for daily marking. */
-  private readonly heldSymbols = new Map<Ticker, number>()
+  private readonly instrumentBySymbol: ReadonlyArray<Instrument>
+  /** Per universe position: shares held and their average price, dense for the daily marking. */
   private readonly heldBySymbol: Float64Array
+  private readonly averagePriceBySymbol: Float64Array
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
@@ -139,6 +144,8 @@ export class SimExchange {
   ) {
     this.book = new SimBook(initialCash)
     this.heldBySymbol = new Float64Array(replay.columns.length)
+    this.instrumentBySymbol = replay.tickers.map(instrumentOf)
+    this.averagePriceBySymbol = new Float64Array(replay.columns.length)
   }
 
   get portfolio(): Portfolio {
@@ -170,11 +177,11 @@ export class SimExchange {
     if (!Number.isSafeInteger(intent.quantity) || intent.quantity <= 0) {
       return Either.left({ code: "SIM-QTY", message: `quantity ${intent.quantity} must be a whole number > 0` })
     }
-    if (this.ids.has(id)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
+    if (this.ids.has(id, intent)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
     const day = this.replay.dayIndex
     const order: SimOrder = {
       id,
-      brokerOrderId: String(this.orders.length + 1).padStart(10, "0"),
+      sequence: this.orders.length + 1,
       intent,
       symbol,
       decidedOn: this.dateOfDecision(intent.decidedAt),
@@ -187,7 +194,7 @@ export class SimExchange {
       reason: undefined
     }
     this.orders.push(order)
-    this.ids.add(id)
+    this.ids.add(id, intent)
     this.openOrders.push(order)
     if (this.afterClose && this.settings.fill === "close" && intent.type._tag === "market") {
       const bar = this.replay.barToday(symbol)
@@ -203,11 +210,11 @@ export class SimExchange {
 
   /** Records an order the risk rules refused before sending, so the run's order list shows why it never traded. */
   recordRefused(id: ClientOrderId, intent: OrderIntent, reason: string): void {
-    if (this.ids.has(id)) return
+    if (this.ids.has(id, intent)) return
     const symbol = this.replay.symbol(intent.ticker) ?? -1
     this.orders.push({
       id,
-      brokerOrderId: "",
+      sequence: 0,
       intent,
       symbol,
       decidedOn: this.dateOfDecision(intent.decidedAt),
@@ -262,16 +269,16 @@ export class SimExchange {
   private indexHolding(ticker: Ticker, symbol: number, position: Position | undefined, openedOn: TradeDate | undefined): void {
     if (position === undefined) {
       this.holdingIndex.delete(ticker)
-      this.heldSymbols.delete(ticker)
       this.heldBySymbol[symbol] = 0
     } else {
-      this.heldSymbols.set(ticker, symbol)
+      const average = averagePrice(position)
       this.heldBySymbol[symbol] = position.quantity
+      this.averagePriceBySymbol[symbol] = average
       const prior = this.holdingIndex.get(ticker)
       this.holdingIndex.set(ticker, {
         ticker,
         quantity: position.quantity,
-        averagePrice: averagePrice(position),
+        averagePrice: average,
         openedOn: openedOn ?? prior?.openedOn ?? this.replay.today
       })
     }
@@ -283,6 +290,9 @@ export class SimExchange {
     this.holdingList ??= [...this.holdingIndex.values()]
     return this.holdingList
   }
+
+  /** The holding of one ticker. */
+  holding = (ticker: Ticker): Holding | undefined => this.holdingIndex.get(ticker)
 
   /** T+2 settlement day of a trade date (memoised: the calendar is slow outside its table's years). */
   private settlementOf(date: TradeDate): TradeDate {
@@ -323,9 +333,10 @@ export class SimExchange {
   }
 
   private lockOf(symbol: number, bar: number) {
-    if (!this.settings.rules.limitLock) return NOT_LOCKED
     const c = this.replay.columns[symbol]!
-    return limitLockOf(c.high[bar]!, c.low[bar]!, bar > 0 ? c.close[bar - 1] : undefined, this.instrumentOf(c.ticker), c.dates[bar]!)
+    // Only a bar that traded at one price can be locked at a limit.
+    if (!this.settings.rules.limitLock || c.high[bar] !== c.low[bar]) return NOT_LOCKED
+    return limitLockOf(c.high[bar]!, c.low[bar]!, bar > 0 ? c.close[bar - 1] : undefined, this.instrumentBySymbol[symbol]!, c.dates[bar]!)
   }
 
   /** Applies the remainder policy after a bar: a partly filled order stays open or is cancelled. */
@@ -351,7 +362,7 @@ export class SimExchange {
       return -1
     }
     const date = this.replay.today
-    const instrument = this.instrumentOf(ticker)
+    const instrument = this.instrumentBySymbol[order.symbol]!
     const outcome = matchOrder(resting, path, { date, instrument, lock }, this.settings.rules, from)
     if (outcome._tag === "NoFill") return -1
     let quantity = outcome.quantity
@@ -424,7 +435,7 @@ export class SimExchange {
       const id = `${hit.kind}:${date}:${ticker}` as ClientOrderId
       const order: SimOrder = {
         id,
-        brokerOrderId: String(this.orders.length + 1).padStart(10, "0"),
+        sequence: this.orders.length + 1,
         intent,
         symbol,
         decidedOn: date,
@@ -469,10 +480,11 @@ export class SimExchange {
   equity(): number {
     let value: number = this.book.cash
     const { cursor, latestClose } = this.replay
-    const quantities = this.heldBySymbol
-    this.heldSymbols.forEach((s, ticker) => {
-      value += quantities[s]! * (cursor[s]! > 0 ? latestClose[s]! : this.holdingIndex.get(ticker)!.averagePrice)
-    })
+    const held = this.heldBySymbol, average = this.averagePriceBySymbol
+    for (let s = 0; s < held.length; s++) {
+      const quantity = held[s]!
+      if (quantity !== 0) value += quantity * (cursor[s]! > 0 ? latestClose[s]! : average[s]!)
+    }
     return value
   }
 }

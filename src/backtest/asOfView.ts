@@ -37,19 +37,38 @@ const EMPTY_COLUMNS = (ticker: Ticker): BarColumns => ({
   volume: new Float64Array(0)
 })
 
-/** A BarSeries over the first `length` bars of `columns`; reading at or past `length` throws a RangeError. */
+/** Which decision a pooled series currently serves; `epoch` moves on with every new view of the pool. */
+interface Validity {
+  epoch: number
+}
+
+/** Series outside a pool are never re-pointed, so they stay valid. */
+const ALWAYS: Validity = { epoch: 0 }
+
+/**
+ * A BarSeries over the first `length` bars of `columns`; reading at or past `length` throws a RangeError.
+ * A runner's pool re-points one series per symbol at each new view instead of allocating one per symbol per
+ * day; a series read after a newer view has been made without re-pointing it throws, so it can never show a
+ * later decision's bars where an earlier one's were expected.
+ */
 class BoundedSeries implements BarSeries {
-  constructor(private readonly columns: BarColumns, readonly length: number) {}
+  constructor(private readonly columns: BarColumns, public length: number, private readonly validity: Validity = ALWAYS, public epoch = 0) {}
   get ticker(): Ticker {
     return this.columns.ticker
   }
+  private checkCurrent(): void {
+    if (this.epoch !== this.validity.epoch) {
+      throw new RangeError(`a bar series of ${this.columns.ticker} was read after its decision; ask the current view for it again`)
+    }
+  }
   private at(i: number): number {
+    this.checkCurrent()
     if (!(i >= 0 && i < this.length && Number.isInteger(i))) {
       throw new RangeError(`bar ${i} of ${this.columns.ticker} is outside [0, ${this.length}) as of this view`)
     }
     return i
   }
-  // Prototype methods, not per-instance closures: a view is built per symbol per day in long backtests.
+  // Prototype methods, not per-instance closures.
   date(i: number): TradeDate {
     return this.columns.dates[this.at(i)]!
   }
@@ -69,7 +88,34 @@ class BoundedSeries implements BarSeries {
     return this.columns.volume[this.at(i)]!
   }
   closes(): Float64Array {
+    this.checkCurrent()
     return this.columns.close.subarray(0, this.length)
+  }
+}
+
+/**
+ * One reusable series per universe symbol for a runner's successive views (`makeAsOfView` with cursors): a long
+ * backtest then allocates nothing per symbol per day.
+ */
+export class SeriesPool {
+  private readonly validity: Validity = { epoch: 0 }
+  private readonly series: Array<BoundedSeries>
+  constructor(columns: ReadonlyArray<BarColumns>) {
+    this.series = columns.map((c) => new BoundedSeries(c, 0, this.validity, -1))
+  }
+  /** Starts a new view: every series handed out before becomes unreadable until handed out again. */
+  nextView(): number {
+    return ++this.validity.epoch
+  }
+  isCurrent(epoch: number): boolean {
+    return epoch === this.validity.epoch
+  }
+  /** The series of universe position `p`, re-pointed at its first `length` bars for the current view. */
+  seriesAt(p: number, length: number): BarSeries {
+    const s = this.series[p]!
+    s.length = length
+    s.epoch = this.validity.epoch
+    return s
   }
 }
 
@@ -112,12 +158,18 @@ export const indexDataSet = (dataSet: DataSet, universe?: ReadonlyArray<Ticker>)
   }
 }
 
+/** What a runner advancing per-symbol cursors passes: the bar counts as of the view, and its series pool. */
+export interface RunnerCursors {
+  /** Per universe position, the number of bars at or before `asOf` (must agree with `barsUpTo`; kept by the view). */
+  readonly cursors: Int32Array
+  readonly pool: SeriesPool
+}
+
 /**
- * The view at the close of `asOf`. `cursors`, when given, holds per universe position the number of bars at or
- * before `asOf` (a runner advancing per-symbol cursors passes them to skip the binary search); they must agree
- * with `barsUpTo`, and the view keeps them, so the caller must not change them afterwards.
+ * The view at the close of `asOf`. A runner passes its cursors to skip the binary searches and its pool to reuse
+ * one series per symbol; such a view is valid until the runner's next one is made (using it later throws).
  */
-export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, cursors?: Int32Array): AsOfView => {
+export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, runner?: RunnerCursors): AsOfView => {
   const index = "columns" in dataSet ? dataSet : indexDataSet(dataSet)
   const instrument = (ticker: Ticker): Instrument => index.info.get(ticker)?.instrument ?? ordinaryStock("KOSPI")
   const statements = (ticker: Ticker): ReadonlyArray<FinancialStatement> => {
@@ -127,18 +179,20 @@ export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, c
     return n === list.length ? list : list.filter((s) => s.availableFrom <= asOf)
   }
   let next = 0
+  const epoch = runner?.pool.nextView()
   return {
     asOf,
     universe: index.universe,
     instrument,
     bars: (ticker) => {
-      if (cursors !== undefined) {
+      if (runner !== undefined) {
+        if (!runner.pool.isCurrent(epoch!)) throw new RangeError(`the view of ${asOf} was used after a later view was made`)
         // Strategies usually walk the universe in order: try the position after the last one asked for first.
         const p = index.universe[next] === ticker ? next : index.position.get(ticker)
         // A runner's cursors cover its universe only: any other symbol has no visible bars.
         if (p === undefined) return new BoundedSeries(index.columns(ticker), 0)
         next = p + 1
-        return new BoundedSeries(index.universeColumns[p]!, cursors[p]!)
+        return runner.pool.seriesAt(p, runner.cursors[p]!)
       }
       const columns = index.columns(ticker)
       return new BoundedSeries(columns, barsUpTo(columns, asOf))

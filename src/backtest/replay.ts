@@ -4,7 +4,7 @@
 import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
-import { type DataSetIndex, makeAsOfView } from "./asOfView.js"
+import { type DataSetIndex, makeAsOfView, SeriesPool } from "./asOfView.js"
 import type { BarColumns } from "./data/DataSet.js"
 
 export class Replay {
@@ -18,6 +18,7 @@ export class Replay {
   /** Per symbol and bar: its day key (`dayKeys`): visible on day d when ≤ 2d + 1, dated on day d when = 2d + 1. */
   private readonly dayOfBar: ReadonlyArray<Int32Array>
   private readonly symbolIndex: ReadonlyMap<Ticker, number>
+  private readonly seriesPool: SeriesPool
   private day = -1
 
   constructor(readonly index: DataSetIndex, from: TradeDate, to: TradeDate) {
@@ -34,6 +35,7 @@ export class Replay {
     this.dayOfBar = this.columns.map((c) => dayNumbers.get(c.dates)!)
     this.cursor = new Int32Array(this.tickers.length)
     this.latestClose = new Float64Array(this.tickers.length)
+    this.seriesPool = new SeriesPool(this.columns)
   }
 
   get dayIndex(): number {
@@ -84,9 +86,12 @@ export class Replay {
     return s === undefined ? undefined : this.lastClose(s)
   }
 
-  /** The strategy's view at today's close; it keeps its own copy of the cursors, so it never sees later bars. */
+  /**
+   * The strategy's view at today's close: it keeps its own copy of the cursors, so it never sees later bars, and
+   * it serves until the next view is made.
+   */
   view(): AsOfView {
-    return makeAsOfView(this.index, this.today, this.cursor.slice())
+    return makeAsOfView(this.index, this.today, { cursors: this.cursor.slice(), pool: this.seriesPool })
   }
 }
 

@@ -195,11 +195,14 @@ const planBook = (exchange: SimExchange, equity: number): PlanBook => {
   }
 }
 
-/** The strategy's view of its book. */
+/** The strategy's view of its book; the list of holdings is built only if the strategy reads it. */
 const portfolioView = (exchange: SimExchange, equity: number): PortfolioView => ({
   cash: exchange.cash,
   equity: equity as Won,
-  holdings: exchange.holdings(),
+  get holdings() {
+    return exchange.holdings()
+  },
+  holding: exchange.holding,
   openOrders: exchange.pending.map((o) => ({ ticker: o.intent.ticker, side: o.intent.side, quantity: (o.intent.quantity - o.filled) as Qty }))
 })
 

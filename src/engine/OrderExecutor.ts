@@ -4,7 +4,7 @@
 // the OrderExecutor service wraps the same gate around the Broker port.
 import { Context, Effect, Either } from "effect"
 import type { CostModel } from "../domain/krx/costs.js"
-import { type ClientOrderId, clientOrderId, type OrderIntent } from "../domain/Order.js"
+import { type ClientOrderId, clientOrderId, type IdKey, type OrderIntent, SentOrderIds } from "../domain/Order.js"
 import type { Instant, TradeDate } from "../domain/Time.js"
 import { checkOrder } from "../risk/checkOrder.js"
 import type { RiskContext } from "../risk/RiskContext.js"
@@ -44,7 +44,8 @@ export interface Timing {
 }
 
 export interface GateSeed {
-  readonly ids?: Iterable<ClientOrderId>
+  /** Orders already journalled: their ids are never admitted again. */
+  readonly sent?: Iterable<{ readonly id: ClientOrderId; readonly intent: IdKey }>
   readonly recentOrderTimes?: ReadonlyArray<Instant>
   readonly lossLimitBreachedOn?: TradeDate | undefined
 }
@@ -55,13 +56,13 @@ export interface GateSeed {
  * it exactly once; anything it returns other than Admitted is final.
  */
 export class OrderGate {
-  private readonly journal: Set<ClientOrderId>
+  private readonly journal: SentOrderIds
   private recent: Array<Instant>
   private lossLimitBreachedOn: TradeDate | undefined
 
   /** `seed`: what a restarted live engine already knows from its durable journal (ids, recent sends, the latch). */
   constructor(private readonly policy: ExecutionPolicyShape, seed: GateSeed = {}) {
-    this.journal = new Set(seed.ids ?? [])
+    this.journal = new SentOrderIds(seed.sent)
     this.recent = [...(seed.recentOrderTimes ?? [])]
     this.lossLimitBreachedOn = seed.lossLimitBreachedOn
   }
@@ -73,10 +74,10 @@ export class OrderGate {
 
   admit(intent: OrderIntent, at: Timing, riskBook: () => RiskBook): Admission {
     const id = clientOrderId(intent)
-    if (this.journal.has(id)) return { _tag: "AlreadySent", id }
+    if (this.journal.has(id, intent)) return { _tag: "AlreadySent", id }
     const refused = this.refusal(intent, id, at, riskBook)
     if (refused !== undefined) return refused
-    this.journal.add(id)
+    this.journal.add(id, intent)
     return { _tag: "Admitted", id }
   }
 

@@ -28,7 +28,7 @@ import type { BrokerUnavailable } from "../services/errors.js"
 import { MarketClock } from "../services/MarketClock.js"
 import { MarketData } from "../services/MarketData.js"
 import { type Correction, emptyTradingState, type JournalOrder, type SetAside, Store, type StoreFailure, type TradingState } from "../services/Store.js"
-import type { AnyStrategy, PortfolioView } from "../strategy/Strategy.js"
+import { type AnyStrategy, portfolioViewOf } from "../strategy/Strategy.js"
 import {
   bookFill,
   equityOf,
@@ -482,12 +482,12 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
           return s.length > 0 ? s.close(s.length - 1) : undefined
         }
         const equity = state.positions.reduce((sum, p) => sum + p.quantity * (closeOf(p.ticker) ?? markOf(p)), state.cash as number)
-        const portfolio: PortfolioView = {
+        const portfolio = portfolioViewOf({
           cash: state.cash,
           equity: Math.round(equity) as Won,
           holdings: state.positions.map((p) => ({ ticker: p.ticker, quantity: p.quantity, averagePrice: p.quantity === 0 ? 0 : p.costBasis / p.quantity, openedOn: p.openedOn })),
           openOrders: liveOrders(state).map((o) => ({ ticker: o.order.intent.ticker, side: o.order.intent.side, quantity: (o.order.intent.quantity - o.order.filledQuantity) as Qty }))
-        }
+        })
         const book: PlanBook = { equity, held: (t) => positionQuantity(state, t), pendingSell: (t) => pendingSell(state, t), asOfClose: closeOf }
         const decidedAt = kstInstant(asOf, DECISION_TIME_OF_CLOSE)
         const intents: Array<OrderIntent> = []
@@ -529,7 +529,7 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
       seq = state.journalSeq
       journalled = new Set(state.orders.map((o) => o.order.id))
       gate = new OrderGate({ riskLimits: settings.riskLimits, costs: settings.costs }, {
-        ids: journalled,
+        sent: state.orders.map((o) => o.order),
         recentOrderTimes: recentSends(now),
         lossLimitBreachedOn: state.day?.lossLimitBreachedOn
       })

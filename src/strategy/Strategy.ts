@@ -49,20 +49,31 @@ export interface AsOfView {
   readonly history?: object
 }
 
+/** One holding as the strategy sees it. */
+export interface Holding {
+  readonly ticker: Ticker
+  readonly quantity: Qty
+  readonly averagePrice: number
+  /** Trading day of the first buy of the current holding. */
+  readonly openedOn: TradeDate
+}
+
 /** What the strategy sees of its own book. */
 export interface PortfolioView {
   readonly cash: Won
   /** Cash plus holdings marked at the as-of close. */
   readonly equity: Won
-  readonly holdings: ReadonlyArray<{
-    readonly ticker: Ticker
-    readonly quantity: Qty
-    readonly averagePrice: number
-    /** Trading day of the first buy of the current holding. */
-    readonly openedOn: TradeDate
-  }>
+  readonly holdings: ReadonlyArray<Holding>
+  /** The holding of one ticker, without a walk over every holding (a book can hold most of a large universe). */
+  readonly holding: (ticker: Ticker) => Holding | undefined
   /** Orders sent but not yet filled or cancelled. */
   readonly openOrders: ReadonlyArray<{ readonly ticker: Ticker; readonly side: "buy" | "sell"; readonly quantity: Qty }>
+}
+
+/** A PortfolioView over a list of holdings, its lookup built from the list. */
+export const portfolioViewOf = (view: Omit<PortfolioView, "holding">): PortfolioView => {
+  const byTicker = new Map(view.holdings.map((h) => [h.ticker, h] as const))
+  return { ...view, holding: (ticker) => byTicker.get(ticker) }
 }
 
 /** How many shares a buy asks for: a fixed count, or as many as a cash amount buys at the execution price. */

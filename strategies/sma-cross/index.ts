@@ -128,17 +128,13 @@ export const smaCross: Strategy<SmaCrossParams> = {
       if (cross !== "none") crossing.push([ticker, cross])
     }
     if (crossing.length === 0) return { decisions: [] }
-    // Holdings are looked up for the few crossing symbols only: the book can hold most of the universe.
-    const wanted = new Set(crossing.map(([ticker]) => ticker))
-    const held = new Map<Ticker, number>()
-    for (const h of portfolio.holdings) if (wanted.has(h.ticker)) held.set(h.ticker, h.quantity)
     const buying = new Set<Ticker>()
     for (const o of portfolio.openOrders) if (o.side === "buy") buying.add(o.ticker)
     // Cash is shared: each symbol's entry may spend up to an equal slice of equity (all of it for one symbol).
     const slice = Math.floor(portfolio.equity / Math.max(1, universe.length)) as Won
     const decisions: Array<Decision> = []
     for (const [ticker, cross] of crossing) {
-      const quantity = held.get(ticker) ?? 0
+      const quantity = portfolio.holding(ticker)?.quantity ?? 0
       if (cross === "up" && quantity === 0 && !buying.has(ticker)) {
         decisions.push({ _tag: "Buy", ticker, size: { _tag: "Cash", amount: slice }, type: MARKET, reason: "sma cross up" })
       } else if (cross === "down" && quantity > 0) {

@@ -6,7 +6,7 @@ import type { FinancialStatement } from "../../src/domain/Fundamentals.js"
 import { ordinaryStock, type Market } from "../../src/domain/Market.js"
 import { ticker, type Ticker } from "../../src/domain/Money.js"
 import { addDays, dayOfWeek, tradeDate, type TradeDate } from "../../src/domain/Time.js"
-import type { AsOfView, PortfolioView } from "../../src/strategy/Strategy.js"
+import { type AsOfView, type PortfolioView, portfolioViewOf } from "../../src/strategy/Strategy.js"
 
 export const T1 = ticker("000001"), T2 = ticker("000002"), T3 = ticker("000003")
 
@@ -116,7 +116,7 @@ export const viewAt = (data: DataSet, asOf?: TradeDate): AsOfView => {
 export const portfolioOf = (
   holdings: PortfolioView["holdings"] = [],
   openOrders: PortfolioView["openOrders"] = []
-): PortfolioView => ({ cash: 100_000_000 as PortfolioView["cash"], equity: 100_000_000 as PortfolioView["equity"], holdings, openOrders })
+): PortfolioView => portfolioViewOf({ cash: 100_000_000 as PortfolioView["cash"], equity: 100_000_000 as PortfolioView["equity"], holdings, openOrders })
 
 /**
  * A Graham-solid company: ten growing profitable years 2015–2024, dividends, current ratio 3, long-term debt well

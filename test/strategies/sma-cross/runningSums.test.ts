@@ -5,11 +5,11 @@ import { expect } from "vitest"
 import { indexDataSet, makeAsOfView } from "../../../src/backtest/asOfView.js"
 import type { BarColumns } from "../../../src/backtest/data/DataSet.js"
 import type { Won } from "../../../src/domain/Money.js"
-import type { PortfolioView } from "../../../src/strategy/Strategy.js"
+import { portfolioViewOf } from "../../../src/strategy/Strategy.js"
 import smaCross from "../../../strategies/sma-cross/index.js"
 import { dataSetOf, randomBars, symbolCode, tradingDays } from "../../backtest/fixtures.js"
 
-const flat: PortfolioView = { cash: 1_000_000 as Won, equity: 1_000_000 as Won, holdings: [], openOrders: [] }
+const flat = portfolioViewOf({ cash: 1_000_000 as Won, equity: 1_000_000 as Won, holdings: [], openOrders: [] })
 
 test.prop([fc.integer({ min: 1, max: 100_000 }), fc.constantFrom("integer", "fractional", "huge"), fc.integer({ min: 1, max: 3 })], { numRuns: 30 })(
   "incremental crosses equal crosses from scratch on every day",
