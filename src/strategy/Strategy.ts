@@ -13,7 +13,9 @@ export type DecisionSchedule = "daily" | "weekly" | "monthly" | "quarterly"
 /**
  * Daily bars of one symbol up to and including the as-of day. Index 0 is the oldest bar, `length - 1` the
  * latest one at or before the as-of day. Reading an index ≥ `length` throws a RangeError: the future cannot
- * be read. Accessors instead of arrays keep the per-day view allocation-free in long backtests.
+ * be read. Accessors instead of arrays keep the per-day view allocation-free in long backtests. A series serves
+ * the decision it was obtained for: ask the view again in the next one (a backtest reuses series objects and
+ * throws when an old one is read).
  */
 export interface BarSeries {
   readonly ticker: Ticker
