@@ -1,5 +1,6 @@
 // The deterministic synthetic sample shipped in `data/`: obviously fake companies (codes SYN001…, names
 // "Synthetic Steel 01") with KRX-valid daily bars and KIS-shaped statements, so a first run needs no credentials.
+// Prices follow a factor model and lead the statements, so a value screen gets no edge beyond a small premium.
 import type { Market } from "../../domain/Market.js"
 import { ordinaryStock } from "../../domain/Market.js"
 import type { Won } from "../../domain/Money.js"
@@ -64,10 +65,11 @@ const makeRng = (seed: number): Rng => {
 // ---- company profiles ----
 
 /**
- * `defensive`: steady growing earnings, dividends, current ratio > 2 (passes a Graham screen when cheap);
- * `nearMiss`: like defensive but with one flaw (a loss year, a low current ratio or no dividend one year);
- * `netnet`: cash-rich, trades well below net current asset value; `growth`: fast growth, rich multiples;
- * `cyclical`: earnings cycles with loss years and debt; `distressed`: losses, heavy debt, no dividends.
+ * The archetype a company starts from. `defensive`: steady earnings, dividends, current ratio > 2 (passes a
+ * Graham screen when cheap); `nearMiss`: like defensive but with one flaw (a loss year, a low current ratio or
+ * no dividend one year); `netnet`: cash-rich, trades well below net current asset value; `growth`: fast but
+ * fading growth, rich multiples; `cyclical`: earnings cycles with loss years and debt; `distressed`: thin or
+ * negative margins, heavy debt, no dividends. Events (below) can move a company away from its archetype.
  */
 type Archetype = "defensive" | "nearMiss" | "netnet" | "growth" | "cyclical" | "distressed"
 const ARCHETYPE_CYCLE: ReadonlyArray<Archetype> = [
@@ -76,6 +78,15 @@ const ARCHETYPE_CYCLE: ReadonlyArray<Archetype> = [
 ]
 const SECTORS = ["Steel", "Chemicals", "Foods", "Semiconductors", "Shipbuilding", "Retail", "Telecom", "Biotech",
   "Construction", "Textiles", "Software", "Machinery", "Utilities", "Media", "Autoparts"] as const
+
+const isQuality = (a: Archetype): boolean => a === "defensive" || a === "nearMiss"
+
+interface Boom {
+  /** Index (into the days) where the episode starts. */
+  readonly start: number
+  /** Peak extra log price. */
+  readonly height: number
+}
 
 interface Profile {
   readonly code: string
@@ -87,11 +98,17 @@ interface Profile {
   /** Statements start with this fiscal year. */
   readonly firstYear: number
   readonly beta: number
+  /** Daily volatility of the stock's own moves in a calm market: lasting news plus noise that fades within days. */
   readonly idioVol: number
+  /** Yearly volatility of lasting company news in a calm market (the part of `idioVol` that does not fade). */
+  readonly newsVol: number
+  /** Persistent drift of the company's value, per year, drawn the same way for every archetype. */
+  readonly alpha: number
+  /** Extra earnings growth per year in the first fiscal year (growth names), fading afterwards. */
+  readonly extraGrowth: number
   /** Share of the float traded on an ordinary day. */
   readonly turnover: number
-  /** Start indexes (into the trading days) of boom-bust episodes. */
-  readonly booms: ReadonlyArray<number>
+  readonly booms: ReadonlyArray<Boom>
 }
 
 interface Year {
@@ -114,23 +131,26 @@ interface Year {
 
 /** Value of one 0.01 억원 unit in won. */
 const UNIT_WON = 1_000_000
+const TRADING_DAYS_PER_YEAR = 252
 
-const makeProfile = (i: number, rng: Rng, days: ReadonlyArray<TradeDate>, opts: SampleOptions): Profile => {
+const makeProfile = (
+  i: number, rng: Rng, days: ReadonlyArray<TradeDate>, barStart: number, opts: SampleOptions
+): Profile => {
   const archetype = ARCHETYPE_CYCLE[i % ARCHETYPE_CYCLE.length]!
   const market: Market = i % 5 < 3 ? "KOSPI" : "KOSDAQ"
   const lateListing = i % 9 === 4
-  const listIndex = lateListing ? rng.int(250, 1500) : -1
+  const listIndex = lateListing ? barStart + rng.int(250, 1500) : -1
   const listedOn = lateListing
     ? days[listIndex]!
     : KRX_CALENDAR.addTradingDays(`${rng.int(1990, 2012)}-${String(rng.int(1, 12)).padStart(2, "0")}-15` as TradeDate, 0)
   const boomy = archetype === "growth" || (archetype === "cyclical" && i % 2 === 0)
-  const booms: Array<number> = []
+  const booms: Array<Boom> = []
   if (boomy) {
-    const first = Math.max(listIndex + 60, rng.int(100, days.length - 900))
-    booms.push(first)
-    if (i % 3 === 0 && first + 1100 < days.length - 400) booms.push(rng.int(first + 800, days.length - 400))
+    const first = Math.max(listIndex + 60, barStart + rng.int(100, days.length - barStart - 900))
+    booms.push({ start: first, height: rng.between(0.9, 1.5) })
+    if (i % 3 === 0 && first + 1100 < days.length - 400) booms.push({ start: rng.int(first + 800, days.length - 400), height: rng.between(0.9, 1.5) })
   }
-  const big = archetype === "defensive" || archetype === "nearMiss" || (archetype === "cyclical" && market === "KOSPI")
+  const big = isQuality(archetype) || (archetype === "cyclical" && market === "KOSPI")
   return {
     code: sampleCode(i),
     name: `Synthetic ${SECTORS[i % SECTORS.length]} ${String(i + 1).padStart(2, "0")}`,
@@ -141,45 +161,249 @@ const makeProfile = (i: number, rng: Rng, days: ReadonlyArray<TradeDate>, opts: 
     firstYear: lateListing ? Number(listedOn.slice(0, 4)) - 3 : opts.firstFiscalYear,
     beta: rng.between(0.6, 1.4),
     idioVol: (archetype === "defensive" ? rng.between(0.009, 0.014) : rng.between(0.016, 0.028)) * (market === "KOSDAQ" ? 1.3 : 1),
+    newsVol: (archetype === "defensive" ? rng.between(0.1, 0.15) : rng.between(0.22, 0.32)) * (market === "KOSDAQ" ? 1.2 : 1),
+    alpha: 0.03 * rng.normal(),
+    extraGrowth: archetype === "growth" ? rng.between(0.08, 0.15) : 0,
     turnover: rng.between(0.001, 0.006) * (market === "KOSDAQ" ? 2 : 1),
     booms
   }
 }
 
-/** Annual statements (fiscal years ending in December), consistent within themselves year to year. */
-const makeYears = (p: Profile, rng: Rng, lastYear: number): Array<Year> => {
+// ---- the common market factor ----
+
+interface MarketFactor {
+  readonly ret: Float64Array
+  readonly vol: Float64Array
+}
+
+/** Expected daily market log return; what the market does beyond it is a surprise. */
+const MARKET_DRIFT = 0.0003
+/** Share of a market surprise that is news about earnings; the rest changes what the market pays for them. */
+const MARKET_EARNINGS_SHARE = 0.6
+
+/** Daily market returns with persistent volatility regimes and scripted sell-offs (2008 Q4, 2018 Q4, 2020 Q1). */
+const makeMarket = (days: ReadonlyArray<TradeDate>, rng: Rng): MarketFactor => {
+  const ret = new Float64Array(days.length), vol = new Float64Array(days.length)
+  const regimeVol = [0.006, 0.01, 0.022]
+  let regime = 1
+  for (let t = 0; t < days.length; t++) {
+    const u = rng.uniform()
+    if (u < 0.01) regime = Math.min(2, regime + 1)
+    else if (u < 0.02) regime = Math.max(0, regime - 1)
+    const d = days[t]!
+    let drift = MARKET_DRIFT
+    let v = regimeVol[regime]!
+    if (d >= "2008-10-01" && d <= "2008-10-31") { drift = -0.01; v = 0.035 }
+    if (d >= "2018-10-01" && d <= "2018-10-31") { drift = -0.006; v = 0.018 }
+    if (d >= "2020-02-20" && d <= "2020-03-19") { drift = -0.012; v = 0.035 }
+    if (d >= "2020-03-20" && d <= "2020-06-30") { drift = 0.004; v = 0.02 }
+    vol[t] = v
+    ret[t] = drift + v * rng.normal()
+  }
+  return { ret, vol }
+}
+
+// ---- boom-bust episodes ----
+
+/** Extra log-price target of a boom-bust episode `k` days after its start: slow rise, blow-off, crash, recovery. */
+const BOOM_DAYS = 220, CRASH_DAYS = 70, SETTLE_DAYS = 150
+const boomPremium = (k: number, height: number): number => {
+  if (k < 0) return 0
+  if (k < BOOM_DAYS) return height * (k / BOOM_DAYS) ** 2
+  if (k < BOOM_DAYS + CRASH_DAYS) return height - (height + 0.35) * ((k - BOOM_DAYS) / CRASH_DAYS)
+  if (k < BOOM_DAYS + CRASH_DAYS + SETTLE_DAYS) return -0.35 * (1 - (k - BOOM_DAYS - CRASH_DAYS) / SETTLE_DAYS)
+  return 0
+}
+
+/** Where day `t` stands in the company's boom-bust episodes: the extra log price, and 1 rising, -1 crashing, 0 neither. */
+const boomAt = (p: Profile, t: number): { readonly premium: number; readonly phase: number; readonly day: number } => {
+  let premium = 0, phase = 0, day = 0
+  for (const b of p.booms) {
+    const x = boomPremium(t - b.start, b.height)
+    if (x !== 0) {
+      premium += x
+      day = t - b.start
+      phase = day < BOOM_DAYS ? 1 : day < BOOM_DAYS + CRASH_DAYS ? -1 : 0
+    }
+  }
+  return { premium, phase, day }
+}
+
+/** Daily volatility of the stock's own moves on day `t`: scaled by the market's regime, higher inside a boom or crash. */
+const dailyVol = (p: Profile, market: MarketFactor, t: number): number =>
+  p.idioVol * (market.vol[t]! / 0.01) ** 0.5 * (boomAt(p, t).phase !== 0 ? 1.8 : 1)
+
+/** Daily volatility of lasting company news on day `t`, scaled by the market's regime like `dailyVol`. */
+const dailyNewsVol = (p: Profile, market: MarketFactor, t: number): number =>
+  Math.min(p.newsVol / Math.sqrt(TRADING_DAYS_PER_YEAR) * (market.vol[t]! / 0.01) ** 0.5, dailyVol(p, market, t))
+
+// ---- the business and how the market prices it ----
+
+/**
+ * News that moves a company's value on the day it happens; its statements show it only over the following
+ * years. `deterioration`: a business loses earnings power and balance-sheet strength, and a quality one its
+ * steady margins and dividends; `stall`: a growth
+ * business stops outgrowing the market; `turnaround`: a weak business recovers; `bust`: a write-off and
+ * years of losses. Each fires at most once, at `perYear` odds per year.
+ */
+type EventKind = "deterioration" | "stall" | "turnaround" | "bust"
+interface EventRule {
+  readonly kind: EventKind
+  readonly perYear: number
+  /** Range of the one-day change in log value. */
+  readonly jump: readonly [number, number]
+  /** Range of the years the reported earnings take to reflect the change. */
+  readonly catchUpYears: readonly [number, number]
+}
+const EVENT_RULES: Record<Archetype, ReadonlyArray<EventRule>> = {
+  defensive: [{ kind: "deterioration", perYear: 0.05, jump: [-0.6, -0.25], catchUpYears: [1.5, 3] }],
+  nearMiss: [{ kind: "deterioration", perYear: 0.05, jump: [-0.6, -0.25], catchUpYears: [1.5, 3] }],
+  growth: [{ kind: "stall", perYear: 0.06, jump: [-0.6, -0.3], catchUpYears: [1, 2] }],
+  cyclical: [
+    { kind: "deterioration", perYear: 0.04, jump: [-0.7, -0.3], catchUpYears: [1, 2.5] },
+    { kind: "turnaround", perYear: 0.04, jump: [0.3, 0.7], catchUpYears: [1, 2.5] }
+  ],
+  netnet: [
+    { kind: "bust", perYear: 0.03, jump: [-1.8, -1], catchUpYears: [0.5, 1] },
+    { kind: "turnaround", perYear: 0.04, jump: [0.3, 0.8], catchUpYears: [1, 2] }
+  ],
+  distressed: [
+    { kind: "bust", perYear: 0.06, jump: [-2, -1.2], catchUpYears: [0.5, 1] },
+    { kind: "turnaround", perYear: 0.05, jump: [0.4, 1], catchUpYears: [1, 2.5] }
+  ]
+}
+
+interface BusinessEvent {
+  readonly kind: EventKind
+  /** Fiscal year the event happens in. */
+  readonly year: number
+}
+
+/**
+ * Valuation: the log gap between price and value follows a slow mean-reverting process, so a cheap stock earns
+ * a small premium on average (about 0.07 × gap per year) that its news easily swamps.
+ */
+const VALUATION_REVERSION_PER_YEAR = 0.07
+const VALUATION_VOL_PER_YEAR = 0.08
+/** Share of a day's noise left the next day: noise that is not news fades with a half-life of about a week. */
+const NOISE_PERSISTENCE = 0.9
+const GROWTH_FADE_YEARS = 10
+
+interface BusinessPath {
+  /** Log fair price before the level is set: the company's value and the market's mood. */
+  readonly logFair: Float64Array
+  /** Log price on the same scale: the fair price, the company's valuation gap and fading noise. */
+  readonly logPrice: Float64Array
+  /** Log earnings power: the value, plus extra growth the price already expects, lagging news by its catch-up. */
+  readonly logEarnings: Float64Array
+  readonly events: ReadonlyArray<BusinessEvent>
+}
+
+/**
+ * One company's value day by day from `from` (its first fiscal year): the market factor times beta (part of it
+ * earnings news, part a change of mood that moves only the price), company news, events, and a drift that makes
+ * the expected simple return the same for every archetype (it offsets the drag of the company's volatility, and
+ * an event's expected jump until the event fires). Prices move with news at once; the statements follow later,
+ * so trailing ratios carry no information the price has not already used.
+ */
+const makeBusinessPath = (p: Profile, rng: Rng, days: ReadonlyArray<TradeDate>, from: number, market: MarketFactor): BusinessPath => {
+  const logFair = new Float64Array(days.length), logPrice = new Float64Array(days.length), logEarnings = new Float64Array(days.length)
+  const rules = EVENT_RULES[p.archetype]
+  const fired = rules.map(() => false)
+  const catchUps: Array<{ readonly start: number; readonly jump: number; readonly length: number }> = []
+  const events: Array<BusinessEvent> = []
+  const valuationSd = VALUATION_VOL_PER_YEAR / Math.sqrt(2 * VALUATION_REVERSION_PER_YEAR)
+  let value = 0, mood = 0, gap = valuationSd * rng.normal(), noise = 0, growth = 0, stalled = false
+  for (let t = from; t < days.length; t++) {
+    const year = Number(days[t]!.slice(0, 4))
+    let drift = p.alpha
+    rules.forEach((rule, k) => {
+      if (fired[k]) return
+      const [lo, hi] = rule.jump
+      drift -= rule.perYear * ((Math.exp(hi) - Math.exp(lo)) / (hi - lo) - 1) // the jump's expected simple return
+      if (rng.uniform() >= rule.perYear / TRADING_DAYS_PER_YEAR) return
+      fired[k] = true
+      const jump = rng.between(rule.jump[0], rule.jump[1])
+      value += jump
+      catchUps.push({ start: t, jump, length: rng.between(rule.catchUpYears[0], rule.catchUpYears[1]) * TRADING_DAYS_PER_YEAR })
+      events.push({ kind: rule.kind, year })
+      if (rule.kind === "stall") stalled = true
+    })
+    const total = dailyVol(p, market, t), news = dailyNewsVol(p, market, t)
+    const surprise = market.ret[t]! - MARKET_DRIFT
+    value += p.beta * (MARKET_DRIFT + MARKET_EARNINGS_SHARE * surprise) + drift / TRADING_DAYS_PER_YEAR - news * news / 2 + news * rng.normal()
+    mood += p.beta * (1 - MARKET_EARNINGS_SHARE) * surprise
+    noise = NOISE_PERSISTENCE * noise + Math.sqrt(total * total - news * news) * rng.normal()
+    gap += -VALUATION_REVERSION_PER_YEAR / TRADING_DAYS_PER_YEAR * gap + VALUATION_VOL_PER_YEAR / Math.sqrt(TRADING_DAYS_PER_YEAR) * rng.normal()
+    if (!stalled) growth += p.extraGrowth * Math.exp(-(year - p.firstYear) / GROWTH_FADE_YEARS) / TRADING_DAYS_PER_YEAR
+    let pending = 0
+    for (const c of catchUps) pending += c.jump * Math.max(0, 1 - (t - c.start) / c.length)
+    logFair[t] = value + mood
+    logPrice[t] = value + mood + gap + noise
+    logEarnings[t] = value + growth - pending
+  }
+  return { logFair, logPrice, logEarnings, events }
+}
+
+/** Book value a business keeps at most per won of revenue; beyond it, assets are written down. */
+const MAX_EQUITY_TO_REVENUE = 3
+
+/** Net margin in an ordinary year. */
+const NORMAL_MARGIN: Record<Archetype, number> = { defensive: 0.09, nearMiss: 0.08, netnet: 0.03, growth: 0.12, cyclical: 0.06, distressed: 0 }
+
+/** Annual statements (fiscal years ending in December): earnings follow the business path, stocks accumulate. */
+const makeYears = (p: Profile, rng: Rng, path: BusinessPath, days: ReadonlyArray<TradeDate>, lastYear: number): Array<Year> => {
   const a = p.archetype
-  const growth = a === "growth" ? rng.between(0.07, 0.13) : a === "distressed" ? rng.between(-0.05, 0.02) : rng.between(0.03, 0.07)
-  const margin = { defensive: 0.09, nearMiss: 0.08, netnet: 0.03, growth: 0.12, cyclical: 0.06, distressed: -0.02 }[a]
+  const margin = NORMAL_MARGIN[a]
   const currentRatio = { defensive: 2.6, nearMiss: 2.4, netnet: 6, growth: 1.6, cyclical: 1.2, distressed: 0.8 }[a]
   const debtToEquity = { defensive: 0.35, nearMiss: 0.4, netnet: 0.12, growth: 0.8, cyclical: 1.3, distressed: 2.5 }[a]
   const payout = { defensive: 0.35, nearMiss: 0.3, netnet: 0.2, growth: 0.08, cyclical: 0.25, distressed: 0 }[a]
+  const eventYear = (kind: EventKind) => path.events.find((e) => e.kind === kind)?.year ?? Infinity
+  const deterioratedFrom = eventYear("deterioration"), turnaroundFrom = eventYear("turnaround"), bustYear = eventYear("bust")
   const flawYear = a === "nearMiss" ? rng.int(lastYear - 8, lastYear - 1) : -1
   const flaw = rng.int(0, 2) // 0: a loss year, 1: current ratio below 2, 2: a year without dividend
-  let revenue = (p.shares * rng.between(8_000, 40_000)) / UNIT_WON // revenue per share 8k..40k won
-  let equity = revenue * rng.between(0.5, 1.2)
+  const averageLogEarnings = new Map<number, { sum: number; n: number }>()
+  days.forEach((d, t) => {
+    const year = Number(d.slice(0, 4))
+    if (year < p.firstYear) return
+    const acc = averageLogEarnings.get(year) ?? { sum: 0, n: 0 }
+    acc.sum += path.logEarnings[t]!
+    acc.n++
+    averageLogEarnings.set(year, acc)
+  })
+  const logEarningsIn = (year: number) => { const acc = averageLogEarnings.get(year)!; return acc.sum / acc.n }
+  const firstRevenue = (p.shares * rng.between(8_000, 40_000)) / UNIT_WON // revenue per share 8k..40k won
+  let equity = firstRevenue * rng.between(0.5, 1.2)
   const capital = Math.round((p.shares * 500) / UNIT_WON)
-  let lastDps = 0
+  let lastDps = 0, lastRevenue = firstRevenue
   const years: Array<Year> = []
   for (let year = p.firstYear; year <= lastYear; year++) {
+    const steady = isQuality(a) && year < deterioratedFrom
+    const revenue = firstRevenue * Math.exp(logEarningsIn(year) - logEarningsIn(p.firstYear) + 0.02 * rng.normal())
+    // a net-net's book is mostly holdings (deposits, securities, property) revalued with its business
+    if (a === "netnet") equity *= revenue / lastRevenue
+    lastRevenue = revenue
     const cycle = a === "cyclical" ? Math.sin((year - p.firstYear) * 1.3 + rng.between(-0.3, 0.3)) * 0.09 : 0
-    const noise = a === "defensive" || a === "nearMiss" ? rng.normal() * 0.01 : rng.normal() * 0.03
-    revenue *= 1 + growth + noise + cycle / 3
-    let m = margin + cycle + (a === "defensive" || a === "nearMiss" ? rng.normal() * 0.006 : rng.normal() * 0.025)
-    if (a === "defensive" || a === "nearMiss") m = Math.max(m, 0.03)
+    let m = margin + cycle + (steady ? rng.normal() * 0.006 : rng.normal() * 0.025) +
+      (year >= turnaroundFrom ? 0.04 : 0) + (year === bustYear || year === bustYear + 1 ? -0.08 : 0)
+    if (steady) m = Math.max(m, 0.03)
     if (year === flawYear && flaw === 0) m = -0.04
-    const netIncome = Math.round(revenue * m)
-    const operatingIncome = Math.round(netIncome * 1.3 + revenue * 0.01)
+    // a bust writes off much of the book; a business that shrank writes its assets down to what it can earn on
+    const shrinkage = Math.max(0, equity - MAX_EQUITY_TO_REVENUE * revenue)
+    const writeOff = year === bustYear ? Math.max(equity * rng.between(0.4, 0.7), shrinkage) : shrinkage
+    const netIncome = Math.round(revenue * m - writeOff)
+    const operatingIncome = Math.round(revenue * m * 1.3 + revenue * 0.01)
     const eps = (netIncome * UNIT_WON) / p.shares
     let dps = payout > 0 && eps > 0 ? Math.floor((eps * payout) / 10) * 10 : 0
-    if ((a === "defensive" || a === "nearMiss") && dps < lastDps * 0.9) dps = Math.floor((lastDps * 0.9) / 10) * 10
-    if ((a === "defensive" || a === "nearMiss") && dps === 0) dps = 50
+    if (steady && dps < lastDps * 0.9) dps = Math.floor((lastDps * 0.9) / 10) * 10
+    if (steady && dps === 0) dps = 50
     if (year === flawYear && flaw === 2) dps = 0
     lastDps = dps
     equity = equity + netIncome - (dps * p.shares) / UNIT_WON
     if (equity <= revenue * 0.05) equity = revenue * 0.05 // recapitalised rather than negative
-    const liabilities = equity * debtToEquity * rng.between(0.9, 1.1)
-    const cr = year === flawYear && flaw === 1 ? 1.6 : currentRatio * rng.between(0.92, 1.08)
+    const weakened = (year >= deterioratedFrom ? 0.7 : 1) * (year >= bustYear ? 0.5 : 1)
+    const liabilities = equity * debtToEquity * (year >= bustYear ? 1.8 : 1) * (year >= deterioratedFrom ? 1.4 : 1) * rng.between(0.9, 1.1)
+    const cr = year === flawYear && flaw === 1 ? 1.6 : currentRatio * weakened * rng.between(0.92, 1.08)
     const currentLiabilities = liabilities * (a === "netnet" ? 0.85 : 0.55)
     const total = equity + liabilities
     const currentAssets = Math.min(currentLiabilities * cr, total * 0.92)
@@ -203,9 +427,13 @@ const makeYears = (p: Profile, rng: Rng, lastYear: number): Array<Year> => {
   return years
 }
 
-/** Fair value per share of a year's statements, won: the archetype's multiple of earnings and book. */
-const fairValue = (p: Profile, y: Year, multiple: number): number => {
-  const eps = (y.netIncome * UNIT_WON) / p.shares
+/**
+ * Value per share a year's statements suggest, won, which sets the first price: the archetype's multiple of
+ * normal earnings (revenue at the archetype's margin), net-nets at a discount to net current assets, distressed
+ * names at half of book.
+ */
+const startingValue = (p: Profile, y: Year, multiple: number): number => {
+  const normalEps = (y.revenue * NORMAL_MARGIN[p.archetype] * UNIT_WON) / p.shares
   const bvps = (y.equity * UNIT_WON) / p.shares
   const ncavps = ((y.currentAssets - y.currentLiabilities - y.longTermLiabilities) * UNIT_WON) / p.shares
   switch (p.archetype) {
@@ -214,93 +442,46 @@ const fairValue = (p: Profile, y: Year, multiple: number): number => {
     case "distressed":
       return Math.max(0.5 * bvps, 300)
     default:
-      return Math.max(multiple * Math.max(eps, 0) * 0.6 + 0.4 * bvps * (multiple / 10), 0.3 * bvps)
+      return Math.max(multiple * normalEps, 0.3 * bvps)
   }
-}
-
-// ---- the common market factor ----
-
-/** Daily market returns with persistent volatility regimes and two scripted sell-offs (2018 Q4, 2020 Q1). */
-const makeMarket = (days: ReadonlyArray<TradeDate>, rng: Rng): { readonly ret: Float64Array; readonly vol: Float64Array } => {
-  const ret = new Float64Array(days.length), vol = new Float64Array(days.length)
-  const regimeVol = [0.006, 0.01, 0.022]
-  let regime = 1
-  for (let t = 0; t < days.length; t++) {
-    const u = rng.uniform()
-    if (u < 0.01) regime = Math.min(2, regime + 1)
-    else if (u < 0.02) regime = Math.max(0, regime - 1)
-    const d = days[t]!
-    let drift = 0.0003
-    let v = regimeVol[regime]!
-    if (d >= "2018-10-01" && d <= "2018-10-31") { drift = -0.006; v = 0.018 }
-    if (d >= "2020-02-20" && d <= "2020-03-19") { drift = -0.012; v = 0.035 }
-    if (d >= "2020-03-20" && d <= "2020-06-30") { drift = 0.004; v = 0.02 }
-    vol[t] = v
-    ret[t] = drift + v * rng.normal()
-  }
-  return { ret, vol }
 }
 
 // ---- bars ----
 
-/** Extra log-price target of a boom-bust episode `k` days after its start: slow rise, blow-off, crash, recovery. */
-const BOOM_DAYS = 220, CRASH_DAYS = 70, SETTLE_DAYS = 150
-const boomPremium = (k: number, height: number): number => {
-  if (k < 0) return 0
-  if (k < BOOM_DAYS) return height * (k / BOOM_DAYS) ** 2
-  if (k < BOOM_DAYS + CRASH_DAYS) return height - (height + 0.35) * ((k - BOOM_DAYS) / CRASH_DAYS)
-  if (k < BOOM_DAYS + CRASH_DAYS + SETTLE_DAYS) return -0.35 * (1 - (k - BOOM_DAYS - CRASH_DAYS) / SETTLE_DAYS)
-  return 0
-}
+/** Lowest log price the value can push a stock to (100 won): a busted name keeps trading as a penny stock. */
+const FLOOR_LOG_PRICE = Math.log(100)
 
-interface Bars {
-  readonly rows: Array<KisChartRowWire>
-}
-
+/**
+ * Daily bars from `start`: each close moves to the business path (shifted by `logLevel`) plus any boom-bust
+ * premium, as far as the ±30 % band allows; a gap the band leaves is closed on the following days.
+ */
 const makeBars = (
-  p: Profile, rng: Rng, days: ReadonlyArray<TradeDate>, market: { ret: Float64Array; vol: Float64Array },
-  fairAt: (t: number) => number
-): Bars => {
+  p: Profile, rng: Rng, days: ReadonlyArray<TradeDate>, start: number, market: MarketFactor, path: BusinessPath, logLevel: number
+): Array<KisChartRowWire> => {
   const instrument = ordinaryStock(p.market)
-  const heights = p.booms.map(() => rng.between(0.9, 1.5))
   const rows: Array<KisChartRowWire> = []
-  let start = days.findIndex((d) => d >= p.listedOn)
-  if (start < 0) start = days.length
   let prevClose = 0
-  let logPrice = 0
+  let lockGap = 0 // log distance a limit-locked day left between price and value, fading
   for (let t = start; t < days.length; t++) {
     const date = days[t]!
-    let premium = 0, phase = 0, boomDay = 0
-    p.booms.forEach((b, k) => {
-      const x = boomPremium(t - b, heights[k]!)
-      if (x !== 0) {
-        premium += x
-        boomDay = t - b
-        phase = boomDay < BOOM_DAYS ? 1 : boomDay < BOOM_DAYS + CRASH_DAYS ? -1 : 0
-      }
-    })
-    const target = Math.log(fairAt(t)) + premium
-    const vol = p.idioVol * (market.vol[t]! / 0.01) ** 0.5 * (phase !== 0 ? 1.8 : 1)
-    const idio = vol * rng.normal()
-    if (t === start) {
-      logPrice = target
-      prevClose = roundToTick(Math.exp(logPrice), instrument, date)
-    }
-    const pull = (phase !== 0 ? 0.06 : 0.012) * (target - logPrice)
-    let r = p.beta * market.ret[t]! + idio + pull
-    if (phase === -1 && rng.uniform() < 0.03) r = -0.4 // capitulation day: locked at the lower limit
-    if (phase === 1 && rng.uniform() < 0.015) r = 0.4 // euphoric day: locked at the upper limit
+    const boom = boomAt(p, t)
+    const target = Math.max(logLevel + path.logPrice[t]! + boom.premium, FLOOR_LOG_PRICE) + lockGap
+    const vol = dailyVol(p, market, t)
+    if (t === start) prevClose = roundToTick(Math.exp(target), instrument, date)
+    let r = t === start ? 0 : target - Math.log(prevClose)
+    if (boom.phase === -1 && rng.uniform() < 0.03) { lockGap += -0.4 - r; r = -0.4 } // capitulation: locked limit-down
+    if (boom.phase === 1 && rng.uniform() < 0.015) { lockGap += 0.4 - r; r = 0.4 } // euphoria: locked limit-up
+    lockGap *= 0.95
     const band = priceBand(prevClose as Won, instrument, date)
     const clamp = (x: number) => Math.min(band.upper, Math.max(band.lower, x))
     const close = t === start ? prevClose : clamp(roundToTick(prevClose * Math.exp(r), instrument, date))
     const open = t === start ? close : clamp(roundToTick(prevClose * Math.exp(0.35 * r + 0.3 * vol * rng.normal()), instrument, date))
     const high = clamp(roundUpToTick(Math.max(open, close) * Math.exp(Math.abs(rng.normal()) * vol * 0.6), instrument, date))
     const low = clamp(roundDownToTick(Math.min(open, close) * Math.exp(-Math.abs(rng.normal()) * vol * 0.6), instrument, date))
-    logPrice = Math.log(close)
     const surprise = Math.abs(r - p.beta * market.ret[t]!) / p.idioVol
     let volumeFactor = Math.exp(0.35 * rng.normal()) * (1 + 0.5 * surprise)
-    if (phase === 1) volumeFactor *= 1 + 2 * (boomDay / BOOM_DAYS)
-    if (rng.uniform() < 0.004 || (phase === -1 && rng.uniform() < 0.05)) volumeFactor *= rng.between(4, 10) // climax
+    if (boom.phase === 1) volumeFactor *= 1 + 2 * (boom.day / BOOM_DAYS)
+    if (rng.uniform() < 0.004 || (boom.phase === -1 && rng.uniform() < 0.05)) volumeFactor *= rng.between(4, 10) // climax
     const volume = Math.max(1, Math.round(p.shares * p.turnover * volumeFactor))
     rows.push({
       stck_bsop_date: toKisDate(date),
@@ -313,7 +494,7 @@ const makeBars = (
     })
     prevClose = close
   }
-  return { rows }
+  return rows
 }
 
 // ---- KIS-shaped files ----
@@ -369,28 +550,31 @@ const financeFile = (p: Profile, years: ReadonlyArray<Year>): KisFinanceFileWire
 const jsonLines = (key: string, rows: ReadonlyArray<unknown>): string =>
   `{"${key}":[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]}\n`
 
-/** Generates the whole sample in memory: pure, the same text for the same options. */
+/**
+ * Generates the whole sample in memory: pure, the same text for the same options. The business paths start with
+ * the first fiscal year, before the bars do, so the early statements come from the same model as the prices.
+ */
 export const generateSample = (opts: SampleOptions = DEFAULT_SAMPLE_OPTIONS): Array<SampleFile> => {
-  const days = KRX_CALENDAR.tradingDaysBetween(opts.from, opts.to)
+  const days = KRX_CALENDAR.tradingDaysBetween(`${opts.firstFiscalYear}-01-01` as TradeDate, opts.to)
+  const barStart = days.findIndex((d) => d >= opts.from)
   const market = makeMarket(days, makeRng(opts.seed))
   const lastYear = Number(opts.to.slice(0, 4))
   const files: Array<SampleFile> = []
   const universe: Array<KisUniverseRowWire> = []
   for (let i = 0; i < opts.symbols; i++) {
     const rng = makeRng((opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0)
-    const p = makeProfile(i, rng, days, opts)
-    const years = makeYears(p, rng, lastYear)
-    const byYear = new Map(years.map((y) => [y.year, y]))
+    const p = makeProfile(i, rng, days, barStart, opts)
+    const path = makeBusinessPath(p, rng, days, days.findIndex((d) => d >= `${p.firstYear}-01-01`), market)
+    const years = makeYears(p, rng, path, days, lastYear)
     const multiple = p.archetype === "growth" ? rng.between(18, 30) : p.archetype === "cyclical" ? rng.between(8, 14) : rng.between(7, 11)
-    // the market prices the last annual statement known: the one of year-2 until April, then year-1
-    const fairAt = (t: number): number => {
-      const d = days[t]!
-      const known = Number(d.slice(0, 4)) - (d.slice(5) < "04-01" ? 2 : 1)
-      const y = byYear.get(known) ?? years[0]!
-      return Math.max(fairValue(p, y, multiple), 200)
-    }
-    const bars = makeBars(p, rng, days, market, fairAt)
-    files.push({ path: `daily/${p.code}.json.gz`, text: jsonLines("output2", [...bars.rows].reverse()), gzip: true })
+    // the fair price on the first day values the last annual statement public then (the one of year-2 until
+    // April, then year-1); the price starts off it by the valuation gap and noise of that day
+    const start = Math.max(barStart, days.findIndex((d) => d >= p.listedOn))
+    const first = days[start]!
+    const known = Number(first.slice(0, 4)) - (first.slice(5) < "04-01" ? 2 : 1)
+    const value = Math.max(startingValue(p, years.find((y) => y.year === known) ?? years[0]!, multiple), 200)
+    const bars = makeBars(p, rng, days, start, market, path, Math.log(value) - path.logFair[start]!)
+    files.push({ path: `daily/${p.code}.json.gz`, text: jsonLines("output2", [...bars].reverse()), gzip: true })
     files.push({ path: `finance/${p.code}.json`, text: `${JSON.stringify(financeFile(p, years))}\n`, gzip: false })
     universe.push({
       pdno: p.code,
@@ -404,4 +588,3 @@ export const generateSample = (opts: SampleOptions = DEFAULT_SAMPLE_OPTIONS): Ar
   files.push({ path: "universe.json", text: `[\n${universe.map((u) => JSON.stringify(u)).join(",\n")}\n]\n`, gzip: false })
   return files
 }
-

@@ -1,6 +1,6 @@
 // The synthetic sample: deterministic, identical to the files in data/, within 15 MB, every bar on the KRX
-// tick ladder and inside the ±30 % band, statements internally consistent, and varied enough to be useful:
-// Graham passes and failures, net-nets, boom-bust cycles with volume climaxes.
+// tick ladder and inside the ±30 % band, statements internally consistent, varied enough to be useful (Graham
+// passes and failures, net-nets, boom-bust cycles with volume climaxes), and not rigged for value screens.
 import { NodeContext } from "@effect/platform-node"
 import { Effect } from "effect"
 import { readdirSync, readFileSync, statSync } from "node:fs"
@@ -102,9 +102,12 @@ describe("the sample in data/", () => {
     const cap = bars.close[i]! * s.sharesOutstanding!
     const avgEarnings = annual.slice(-3).reduce((a, x) => a + (x.netIncome ?? 0), 0) / 3
     const ncav = latest.currentAssets! - latest.totalLiabilities!
+    const sound = annual.every((x) => (x.netIncome ?? -1) > 0 && (x.dividendPerShare ?? 0) > 0) &&
+      latest.currentAssets! >= 2 * latest.currentLiabilities!
     return [{
-      defensive: annual.every((x) => (x.netIncome ?? -1) > 0 && (x.dividendPerShare ?? 0) > 0) &&
-        latest.currentAssets! >= 2 * latest.currentLiabilities! && avgEarnings > 0 && cap / avgEarnings <= 15,
+      ticker: s.ticker,
+      sound,
+      defensive: sound && avgEarnings > 0 && cap / avgEarnings <= 15,
       netnet: ncav > 0 && cap < (2 / 3) * ncav
     }]
   })
@@ -117,6 +120,53 @@ describe("the sample in data/", () => {
       expect(r.length - passing, asOf).toBeGreaterThanOrEqual(20)
       expect(netnets, asOf).toBeGreaterThanOrEqual(2)
     }
+  })
+
+  it("lets some names that pass the defensive screen fail its earnings, dividend or balance-sheet tests later", () => {
+    const passedIn2016 = new Set(screen(tradeDate("2016-06-30")).filter((x) => x.defensive).map((x) => x.ticker))
+    const unsoundLater = screen(tradeDate("2024-06-28")).filter((x) => passedIn2016.has(x.ticker) && !x.sound)
+    expect(unsoundLater.length).toBeGreaterThanOrEqual(2)
+  })
+
+  /** Spearman rank correlation. */
+  const rankCorrelation = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number => {
+    const ranks = (xs: ReadonlyArray<number>) => {
+      const r = new Array<number>(xs.length)
+      xs.map((x, i) => [x, i] as const).sort((u, v) => u[0] - v[0]).forEach(([, i], k) => { r[i] = k })
+      return r
+    }
+    const ra = ranks(a), rb = ranks(b), mean = (a.length - 1) / 2
+    let cov = 0, va = 0, vb = 0
+    ra.forEach((x, i) => { cov += (x - mean) * (rb[i]! - mean); va += (x - mean) ** 2; vb += (rb[i]! - mean) ** 2 })
+    return cov / Math.sqrt(va * vb)
+  }
+
+  it("does not let the published statements predict the next year's returns much", () => {
+    // Each June, once the annual reports are public: rank names by Graham number / price (cheap first) and by
+    // the return to the next June. A generator that priced its own statements with a lag ranks these alike.
+    const correlations: Array<number> = []
+    for (let year = 2015; year <= 2024; year++) {
+      const asOf = tradeDate(`${year}-06-30`), next = tradeDate(`${year + 1}-06-30`)
+      const cheapness: Array<number> = [], returns: Array<number> = []
+      for (const s of ds.symbols) {
+        const bars = ds.bars.get(s.ticker)!
+        const closeOn = (d: TradeDate) => {
+          let i = bars.length - 1
+          while (i >= 0 && bars.dates[i]! > d) i--
+          return i < 0 ? undefined : bars.close[i]!
+        }
+        const price = closeOn(asOf), later = closeOn(next)
+        const annual = ds.statements.get(s.ticker)!.filter((x) => x.periodType === "annual" && x.availableFrom <= asOf).at(-1)
+        if (price === undefined || later === undefined || annual?.netIncome === undefined || annual.totalEquity === undefined) continue
+        const eps = annual.netIncome / s.sharesOutstanding!, bvps = annual.totalEquity / s.sharesOutstanding!
+        cheapness.push(eps > 0 && bvps > 0 ? Math.sqrt(22.5 * eps * bvps) / price : 0)
+        returns.push(later / price - 1)
+      }
+      correlations.push(rankCorrelation(cheapness, returns))
+    }
+    const mean = correlations.reduce((a, c) => a + c, 0) / correlations.length
+    expect(mean).toBeLessThan(0.15)
+    expect(correlations.filter((c) => c < 0.05).length).toBeGreaterThanOrEqual(3) // cheapness fails in some years
   })
 
   it("contains boom-bust cycles (a doubling within a year, then a halving) with volume climaxes", () => {

@@ -21,7 +21,11 @@ describe("graham on the sample data", () => {
       expect(q).toBeGreaterThanOrEqual(0)
       held.set(f.ticker, q)
     }
-    expect(r.orders.every((o) => /^(graham defensive: score|fails screen|above valuation|ranked below)/.test(o.reason ?? ""))).toBe(true)
+    // every order is a graham decision, except a buy whose rest the cash could not cover at the fill price
+    const fromGraham = (o: (typeof r.orders)[number]) => /^(graham defensive: score|fails screen|above valuation|ranked below)/.test(o.reason ?? "")
+    const cashShortBuy = (o: (typeof r.orders)[number]) => o.side === "buy" && /^not enough cash for the rest at \d+ won$/.test(o.reason ?? "")
+    const unexplained = r.orders.filter((o) => !fromGraham(o) && !cashShortBuy(o))
+    expect(unexplained.map((o) => `${o.decidedOn} ${o.ticker} ${o.reason}`)).toEqual([])
   })
 
   it("orders decided up to a date are the same when the data stops at that date", async () => {
