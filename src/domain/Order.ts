@@ -46,7 +46,14 @@ export type ClientOrderId = typeof ClientOrderId.Type
 
 export const clientOrderId = (intent: OrderIntent): ClientOrderId =>
   // join builds one flat string: a template literal keeps a tree of parts, four times the memory per id kept.
-  [intent.strategy, intent.decidedAt, intent.ticker, intent.side, intent.quantity].join(":") as ClientOrderId
+  [decisionPrefix(intent.strategy, intent.decidedAt), intent.ticker, intent.side, intent.quantity].join(":") as ClientOrderId
+
+/** `strategy:decidedAt`, kept for the last decision step: its orders share it, and printing the instant is slow. */
+let prefixOf = { strategy: "", decidedAt: Number.NaN, prefix: "" }
+const decisionPrefix = (strategy: string, decidedAt: number): string => {
+  if (strategy !== prefixOf.strategy || decidedAt !== prefixOf.decidedAt) prefixOf = { strategy, decidedAt, prefix: `${strategy}:${decidedAt}` }
+  return prefixOf.prefix
+}
 
 /** What files an id in a SentOrderIds: the decision instant and the symbol that every id is derived from. */
 export type IdKey = Pick<OrderIntent, "decidedAt" | "ticker">
