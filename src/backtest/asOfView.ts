@@ -6,6 +6,7 @@ import { ordinaryStock } from "../domain/Market.js"
 import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView, BarSeries } from "../strategy/Strategy.js"
+import type { ClosePanel } from "./closePanel.js"
 import type { BarColumns, DataSet, SymbolInfo } from "./data/DataSet.js"
 
 /** Number of bars of `columns` dated at or before `asOf` (binary search over the ascending dates). */
@@ -44,6 +45,7 @@ interface Validity {
 
 /** Series outside a pool are never re-pointed, so they stay valid. */
 const ALWAYS: Validity = { epoch: 0 }
+const NO_PANEL: ClosePanel = { width: 0, values: new Float64Array(0), firstRow: new Int32Array(0) }
 
 /**
  * A BarSeries over the first `length` bars of `columns`; reading at or past `length` throws a RangeError.
@@ -52,7 +54,15 @@ const ALWAYS: Validity = { epoch: 0 }
  * later decision's bars where an earlier one's were expected.
  */
 class BoundedSeries implements BarSeries {
-  constructor(private readonly columns: BarColumns, public length: number, private readonly validity: Validity = ALWAYS, public epoch = 0) {}
+  constructor(
+    private readonly columns: BarColumns,
+    public length: number,
+    private readonly validity: Validity = ALWAYS,
+    public epoch = 0,
+    /** Where bar 0's close sits in a pool's close panel (bar i: + i·width), or -1: closes come from the column. */
+    private readonly panelStart = -1,
+    private readonly panel: ClosePanel = NO_PANEL
+  ) {}
   get ticker(): Ticker {
     return this.columns.ticker
   }
@@ -82,7 +92,8 @@ class BoundedSeries implements BarSeries {
     return this.columns.low[this.at(i)]!
   }
   close(i: number): number {
-    return this.columns.close[this.at(i)]!
+    const k = this.at(i)
+    return this.panelStart >= 0 ? this.panel.values[this.panelStart + k * this.panel.width]! : this.columns.close[k]!
   }
   volume(i: number): number {
     return this.columns.volume[this.at(i)]!
@@ -95,13 +106,19 @@ class BoundedSeries implements BarSeries {
 
 /**
  * One reusable series per universe symbol for a runner's successive views (`makeAsOfView` with cursors): a long
- * backtest then allocates nothing per symbol per day.
+ * backtest then allocates nothing per symbol per day. Given the universe's close panel, the series read closes
+ * from it.
  */
 export class SeriesPool {
   private readonly validity: Validity = { epoch: 0 }
   private readonly series: Array<BoundedSeries>
-  constructor(columns: ReadonlyArray<BarColumns>) {
-    this.series = columns.map((c) => new BoundedSeries(c, 0, this.validity, -1))
+  constructor(columns: ReadonlyArray<BarColumns>, panel: ClosePanel | undefined) {
+    this.series = columns.map((c, s) => {
+      const row = panel?.firstRow[s] ?? -1
+      return panel === undefined || row < 0
+        ? new BoundedSeries(c, 0, this.validity, -1)
+        : new BoundedSeries(c, 0, this.validity, -1, row * panel.width + s, panel)
+    })
   }
   /** Starts a new view: every series handed out before becomes unreadable until handed out again. */
   nextView(): number {

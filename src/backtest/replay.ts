@@ -5,6 +5,7 @@ import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
 import { type DataSetIndex, makeAsOfView, SeriesPool } from "./asOfView.js"
+import { buildClosePanel, type ClosePanel } from "./closePanel.js"
 import type { BarColumns } from "./data/DataSet.js"
 
 export class Replay {
@@ -19,6 +20,8 @@ export class Replay {
   private readonly dayOfBar: ReadonlyArray<Int32Array>
   private readonly symbolIndex: ReadonlyMap<Ticker, number>
   private readonly seriesPool: SeriesPool
+  /** The universe's closes day-major (large universes only): where each day's marking and the views read them. */
+  private readonly panel: ClosePanel | undefined
   private day = -1
 
   constructor(readonly index: DataSetIndex, from: TradeDate, to: TradeDate) {
@@ -35,7 +38,8 @@ export class Replay {
     this.dayOfBar = this.columns.map((c) => dayNumbers.get(c.dates)!)
     this.cursor = new Int32Array(this.tickers.length)
     this.latestClose = new Float64Array(this.tickers.length)
-    this.seriesPool = new SeriesPool(this.columns)
+    this.panel = buildClosePanel(this.columns)
+    this.seriesPool = new SeriesPool(this.columns, this.panel)
   }
 
   get dayIndex(): number {
@@ -52,6 +56,7 @@ export class Replay {
   advance(): boolean {
     if (this.day + 1 >= this.days.length) return false
     const visible = 2 * ++this.day + 1
+    const panel = this.panel
     for (let s = 0; s < this.columns.length; s++) {
       const keys = this.dayOfBar[s]!
       const before = this.cursor[s]!
@@ -59,7 +64,8 @@ export class Replay {
       while (c < keys.length && keys[c]! <= visible) c++
       if (c !== before) {
         this.cursor[s] = c
-        this.latestClose[s] = this.columns[s]!.close[c - 1]!
+        const row = panel === undefined ? -1 : panel.firstRow[s]!
+        this.latestClose[s] = row >= 0 ? panel!.values[(row + c - 1) * panel!.width + s]! : this.columns[s]!.close[c - 1]!
       }
     }
     return true

@@ -3,6 +3,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { expect } from "vitest"
 import { barsUpTo, indexDataSet } from "../../src/backtest/asOfView.js"
+import { PANEL_MIN_SYMBOLS } from "../../src/backtest/closePanel.js"
 import { Replay } from "../../src/backtest/replay.js"
 import { tradeDate } from "../../src/domain/Time.js"
 import { dataSetOf, randomBars, symbolCode, tradingDays } from "./fixtures.js"
@@ -25,6 +26,30 @@ test.prop([fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 5 }), 
         expect(replay.barToday(s)).toBe(n > 0 && c.dates[n - 1] === replay.today ? n - 1 : -1)
         expect(replay.lastClose(s)).toBe(n > 0 ? c.close[n - 1] : undefined)
         expect(replay.view().bars(c.ticker).length).toBe(n)
+      }
+    }
+  }
+)
+
+test.prop([fc.integer({ min: 1, max: 10_000 })], { numRuns: 5 })(
+  "on a universe large enough for the close panel, marks and views read the same closes as the columns",
+  (seed) => {
+    const all = tradingDays(90)
+    // Most symbols trade every day; some list late or end early (still in the panel); some skip days (not in it).
+    const data = dataSetOf(Array.from({ length: PANEL_MIN_SYMBOLS + 8 }, (_, s) => {
+      const dates = s % 5 === 1 ? all.slice(s % 20) : s % 5 === 2 ? all.slice(0, all.length - (s % 17)) : s % 5 === 3 ? all.filter((_, i) => (i + s + seed) % 7 !== 0) : all
+      return randomBars(symbolCode(s), dates, seed + s)
+    }))
+    const replay = new Replay(indexDataSet(data), tradeDate(all[0]!), tradeDate(all[all.length - 1]!))
+    const columns = [...data.bars.values()]
+    while (replay.advance()) {
+      const view = replay.view()
+      for (const c of columns) {
+        const s = replay.symbol(c.ticker)!
+        const n = barsUpTo(c, replay.today)
+        expect(replay.lastClose(s)).toBe(n > 0 ? c.close[n - 1] : undefined)
+        const series = view.bars(c.ticker)
+        for (let i = Math.max(0, n - 3); i < n; i++) expect(series.close(i)).toBe(c.close[i])
       }
     }
   }
