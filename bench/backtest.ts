@@ -1,6 +1,7 @@
 // Backtest throughput: sma-cross over generated histories in-process once generated (bars/s, peak RSS, linearity
 // when the history doubles), and one symbol × 5,000 bars as a whole `npm run backtest` process (wall time, and
-// how much of it is start-up). Medians of a few runs, with the machine's load. Prints JSON.
+// how much of it is start-up). Medians of a few runs, with the machine's load. Prints JSON. `npm run bench:backtest`
+// runs it from the launcher's bundle, as every command runs.
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -142,7 +143,7 @@ const simpleLoopNs = (): number => {
 
 /** Peak RSS of a process that generates the full history and runs it once: what one such backtest needs. */
 const peakRssOfOneRun = (): number => {
-  const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ONE_RUN_FLAG], { cwd: root, encoding: "utf8" })
+  const out = execFileSync(process.execPath, [path.join(root, "scripts/launch.mjs"), path.relative(root, fileURLToPath(import.meta.url)), ONE_RUN_FLAG], { cwd: root, encoding: "utf8" })
   return (JSON.parse(out) as { peakRssMb: number }).peakRssMb
 }
 

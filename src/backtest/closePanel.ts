@@ -7,7 +7,7 @@ import type { BarColumns } from "./data/DataSet.js"
 export interface ClosePanel {
   /** Symbols per row (the universe size). */
   readonly width: number
-  /** `values[row * width + s]`: symbol s's close on the row's date (NaN where it has no bar). */
+  /** `values[row * width + s]`: symbol s's close on the row's date (cells outside its bars are never read). */
   readonly values: Float64Array
   /** Per symbol, the row of its bar 0, or -1 when its bars skip calendar dates (it reads its own column). */
   readonly firstRow: Int32Array
@@ -43,7 +43,7 @@ export const buildClosePanel = (columns: ReadonlyArray<BarColumns>): ClosePanel 
     }
     firstRow[s] = row
   }
-  const values = new Float64Array(calendar.length * width).fill(Number.NaN)
+  const values = new Float64Array(calendar.length * width)
   // A block of symbols at a time, bar by bar: each step writes neighbouring cells of one row (one cache line).
   for (let first = 0; first < width; first += BLOCK) {
     const block = columns.slice(first, Math.min(width, first + BLOCK))
