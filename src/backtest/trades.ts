@@ -13,14 +13,25 @@ interface Lot {
 }
 
 const DAY_MS = 86_400_000
-const daysBetween = (a: TradeDate, b: TradeDate): number => Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS)
+
+/** Calendar days between two dates; each date is parsed once per run (fills share a few thousand dates). */
+const dayCounter = () => {
+  const dayNumbers = new Map<TradeDate, number>()
+  const dayNumber = (date: TradeDate): number => {
+    let n = dayNumbers.get(date)
+    if (n === undefined) dayNumbers.set(date, n = Math.round(Date.parse(date) / DAY_MS))
+    return n
+  }
+  return (a: TradeDate, b: TradeDate): number => dayNumber(b) - dayNumber(a)
+}
 
 const trade = (
   ticker: Ticker,
   lot: Lot,
   quantity: number,
   exit: { readonly date: TradeDate | undefined; readonly price: number; readonly feePerShare: number },
-  endDate: TradeDate
+  endDate: TradeDate,
+  daysBetween: (a: TradeDate, b: TradeDate) => number
 ): TradeRecord => {
   const cost = lot.price * quantity
   const pnl = Math.round((exit.price - lot.price) * quantity - (lot.feePerShare + exit.feePerShare) * quantity)
@@ -45,9 +56,10 @@ export const roundTrips = (
 ): ReadonlyArray<TradeRecord> => {
   const lots = new Map<Ticker, Array<Lot>>()
   const out: Array<TradeRecord> = []
+  const daysBetween = dayCounter()
   for (const f of fills) {
-    const queue = lots.get(f.ticker) ?? []
-    lots.set(f.ticker, queue)
+    let queue = lots.get(f.ticker)
+    if (queue === undefined) lots.set(f.ticker, queue = [])
     if (f.side === "buy") {
       queue.push({ date: f.date, price: f.price, quantity: f.quantity, feePerShare: f.commission / f.quantity })
       continue
@@ -57,7 +69,7 @@ export const roundTrips = (
     while (left > 0 && queue.length > 0) {
       const lot = queue[0]!
       const q = Math.min(left, lot.quantity)
-      out.push(trade(f.ticker, lot, q, exit, endDate))
+      out.push(trade(f.ticker, lot, q, exit, endDate, daysBetween))
       lot.quantity -= q
       left -= q
       if (lot.quantity === 0) queue.shift()
@@ -65,7 +77,7 @@ export const roundTrips = (
   }
   for (const [ticker, queue] of lots) {
     for (const lot of queue) {
-      out.push(trade(ticker, lot, lot.quantity, { date: undefined, price: lastClose(ticker) ?? lot.price, feePerShare: 0 }, endDate))
+      out.push(trade(ticker, lot, lot.quantity, { date: undefined, price: lastClose(ticker) ?? lot.price, feePerShare: 0 }, endDate, daysBetween))
     }
   }
   return out
