@@ -7,6 +7,7 @@ import { STRATEGIES, strategyNames } from "../../strategies/index.js"
 import type { BacktestResult } from "../backtest/BacktestResult.js"
 import { readBenchmarkCsv } from "../backtest/benchmark.js"
 import type { DataLoadError } from "../backtest/data/DataLoadError.js"
+import type { DataSet } from "../backtest/data/DataSet.js"
 import { loadDataSet } from "../backtest/data/load.js"
 import { computeMetrics } from "../backtest/metrics.js"
 import { assumptionsOf, BACKTEST_RISK_LIMITS, DEFAULT_SWITCHES, simSettingsOf, type SimSwitches } from "../backtest/options.js"
@@ -104,6 +105,18 @@ const progressBar = (enabled: boolean) => {
   }
 }
 
+/** First and last day with a bar anywhere in the data set, or undefined when it has none. */
+const dateRangeOf = (dataSet: DataSet): { readonly first: TradeDate; readonly last: TradeDate } | undefined => {
+  let first: TradeDate | undefined, last: TradeDate | undefined
+  for (const bars of dataSet.bars.values()) {
+    if (bars.length === 0) continue
+    const a = bars.dates[0]!, b = bars.dates[bars.length - 1]!
+    if (first === undefined || a < first) first = a
+    if (last === undefined || b > last) last = b
+  }
+  return first === undefined || last === undefined ? undefined : { first, last }
+}
+
 export const runBacktestCommand = (args: BacktestArgs) =>
   Effect.gen(function* () {
     const strategy = STRATEGIES.get(args.strategy)
@@ -141,6 +154,9 @@ export const runBacktestCommand = (args: BacktestArgs) =>
       Effect.catchTag("DataLoadError", (e): Effect.Effect<never, DataLoadError | UsageError> =>
         e.field === "symbol" ? Effect.fail(usage(`unknown symbol ${e.value ?? "?"}: no history for it in ${args.dataDir}`)) : Effect.fail(e))
     )
+    const range = dateRangeOf(dataSet)
+    if (range === undefined) return yield* usage(`no bar in ${args.dataDir}${to === undefined ? "" : ` on or before --to ${to}`}`)
+    if (from !== undefined && from > range.last) return yield* usage(`--from ${from} is after the last day of ${args.dataDir}, ${range.last}`)
     const riskOn = args.risk === "on"
     const result = yield* runBacktest(dataSet, {
       strategy,

@@ -4,13 +4,14 @@ import { Args, Command, Options } from "@effect/cli"
 import { NodeContext, NodeHttpClient } from "@effect/platform-node"
 import { ConfigProvider, Console, Effect, Either, FiberRef, HashMap, HashSet, Layer, Logger, Option, Redacted, Schema } from "effect"
 import { STRATEGIES, strategyNames } from "../../strategies/index.js"
+import { loadDataSet } from "../backtest/data/load.js"
 import { KRX_CALENDAR } from "../domain/krx/calendar.js"
 import { KRX_COSTS } from "../domain/krx/costs.js"
 import { makeTicker, type Ticker } from "../domain/Money.js"
 import { KisBrokerLive } from "../kis/adapters/KisBroker.js"
 import { KisMarketDataLive } from "../kis/adapters/KisMarketData.js"
 import { KisClient, RedactKisHeaders } from "../kis/KisClient.js"
-import { KisConfig, type KisSettings, loadKisConfig } from "../kis/KisConfig.js"
+import { KisConfig, type KisEnv, type KisSettings, loadKisConfig } from "../kis/KisConfig.js"
 import { makeRealtimeClient } from "../kis/realtime/RealtimeClient.js"
 import { KisSimMarketClockLive, WallMarketClockLive } from "../live/clocks.js"
 import { engineFillNotices } from "../live/kisNotices.js"
@@ -29,7 +30,7 @@ const options = {
   state: Options.text("state").pipe(Options.optional, Options.withDescription("state file (default ~/.stock-manager/<env>/state.json)")),
   jsonLogs: Options.boolean("json-logs").pipe(Options.withDescription("one JSON object per log line")),
   confirmRealMoney: Options.boolean("confirm-real-money").pipe(Options.withDescription("required with --env real")),
-  symbols: Options.text("symbols").pipe(Options.optional, Options.withDescription("comma-separated codes the strategy decides over (default: its own universe)")),
+  symbols: Options.text("symbols").pipe(Options.optional, Options.withDescription("comma-separated codes the strategy decides over (default: its own universe; on --env sim without one, every symbol kis-sim serves from data/)")),
   params: Options.keyValueMap("params").pipe(Options.optional, Options.withDescription("strategy parameters, k=v")),
   decisionTime: Options.text("decision-time").pipe(Options.withDefault("08:45"), Options.withDescription("KST time HH:MM of the daily decision on the previous close"))
 }
@@ -44,18 +45,47 @@ export const maskAccount = (settings: KisSettings): string => {
   return `${"*".repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}-${settings.accountProductCode}`
 }
 
-const universeOf = (args: LiveArgs, fromStrategy: ReadonlyArray<Ticker> | undefined) =>
-  Option.match(args.symbols, {
-    onNone: () => (fromStrategy === undefined || fromStrategy.length === 0
-      ? Effect.fail(usage("this strategy has no fixed universe: name the symbols with --symbols 005930,000660"))
-      : Effect.succeed(fromStrategy)),
-    onSome: (text) =>
-      Effect.forEach(text.split(",").map((s) => s.trim()).filter((s) => s !== ""), (code) =>
-        Either.match(makeTicker(code), {
-          onLeft: () => Effect.fail(usage(`unknown symbol ${JSON.stringify(code)}: expected a 6-character KRX code like 005930`)),
-          onRight: Effect.succeed
-        }))
+/** kis-sim's data folder when started without `--data` (relative to the working folder, as kis-sim reads it). */
+const SIM_DEFAULT_DATA_DIR = "data"
+
+const parseSymbols = (text: string) =>
+  Effect.forEach(text.split(",").map((s) => s.trim()).filter((s) => s !== ""), (code) =>
+    Either.match(makeTicker(code), {
+      onLeft: () => Effect.fail(usage(`unknown symbol ${JSON.stringify(code)}: expected a 6-character KRX code like 005930`)),
+      onRight: Effect.succeed
+    }))
+
+/** Every symbol kis-sim serves by default, read with the loader kis-sim itself replays them with. */
+const simDefaultUniverse = (strategyName: string) =>
+  loadDataSet(SIM_DEFAULT_DATA_DIR).pipe(
+    Effect.map((data) => data.symbols.map((s) => s.ticker)),
+    Effect.mapError((e) => usage(`${strategyName} has no fixed universe and kis-sim's default data cannot be read (${e.message}): name the symbols with --symbols`)),
+    Effect.tap((universe) =>
+      Effect.logInfo(`no --symbols and ${strategyName} has no fixed universe: trading the ${universe.length} symbols kis-sim serves by default (${SIM_DEFAULT_DATA_DIR}/, ${universe[0]} … ${universe.at(-1)})`))
+  )
+
+/**
+ * The symbols to trade: `--symbols`, else the strategy's own universe, else on kis-sim every symbol it serves by
+ * default. A mock or real account never trades an implicit list.
+ */
+const resolveUniverse = (env: KisEnv, symbols: Option.Option<string>, strategyName: string, fromStrategy: ReadonlyArray<Ticker> | undefined) =>
+  Option.match(symbols, {
+    onSome: parseSymbols,
+    onNone: () =>
+      fromStrategy !== undefined && fromStrategy.length > 0
+        ? Effect.succeed(fromStrategy)
+        : env === "sim"
+          ? simDefaultUniverse(strategyName)
+          : Effect.fail(usage("this strategy has no fixed universe: name the symbols with --symbols 005930,000660"))
   })
+
+const BANNER_SYMBOLS = 10
+
+/** The universe as the start-up banner shows it: every code of a short list, the first ten and a count of a long one. */
+const describeUniverse = (universe: ReadonlyArray<Ticker>): string =>
+  universe.length <= BANNER_SYMBOLS
+    ? universe.join(", ")
+    : `${universe.slice(0, BANNER_SYMBOLS).join(", ")} … ${universe.at(-1)} (${universe.length} symbols)`
 
 /** The market ports of an environment: KIS adapters, and kis-sim's own clock on `sim`. */
 const marketLayer = (settings: KisSettings) => {
@@ -94,7 +124,7 @@ const run = (args: LiveArgs) =>
     const params = yield* Schema.decodeUnknown(strategy.params)(rawParams).pipe(
       Effect.mapError((e) => usage(`bad --params for ${strategy.name}: ${e.message.replaceAll("\n", " ")}`))
     )
-    const universe = yield* universeOf(args, strategy.universe?.(params))
+    const universe = yield* resolveUniverse(args.env, args.symbols, strategy.name, strategy.universe?.(params))
     const kis = yield* loadKisConfig().pipe(
       Effect.withConfigProvider(ConfigProvider.orElse(ConfigProvider.fromMap(new Map([["KIS_ENV", args.env]])), () => ConfigProvider.fromEnv())),
       Effect.mapError((e) => usage(e.message))
@@ -104,7 +134,7 @@ const run = (args: LiveArgs) =>
     yield* Console.log([
       `stock-manager live — ${args.env === "real" ? "REAL MONEY" : args.env === "mock" ? "KIS mock account" : "kis-sim paper trading"}${args.dryRun ? " (dry run: no orders sent)" : ""}`,
       `  account   ${maskAccount(kis)} at ${kis.baseUrl}`,
-      `  strategy  ${strategy.name} ${JSON.stringify(params)} on ${universe.join(", ")}; decides at ${args.decisionTime} KST on the previous close`,
+      `  strategy  ${strategy.name} ${JSON.stringify(params)} on ${describeUniverse(universe)}; decides at ${args.decisionTime} KST on the previous close`,
       `  limits    position ≤ ${limits.maxPositionPct} %, exposure ≤ ${limits.maxExposurePct} %, ≤ ${limits.maxOrdersPerMinute} orders/min, daily loss ≤ ${limits.dailyLossLimitPct} %`,
       `  state     ${statePath}`
     ].join("\n"))

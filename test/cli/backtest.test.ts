@@ -87,6 +87,8 @@ describe("backtest command (in-process)", () => {
     [["sma-cross", "--data-dir", path.join(root, "data"), "--symbols", "999999"], /unknown symbol 999999/],
     [["sma-cross", "--data-dir", path.join(root, "data"), "--symbols", "bad"], /unknown symbol "bad"/],
     [["sma-cross", ...SAMPLE, "--to", "2020-13-45"], /--to "2020-13-45" is not a date/],
+    [["sma-cross", "--data-dir", path.join(root, "data"), "--from", "2030-01-02"], /^error: --from 2030-01-02 is after the last day of .*data, 2025-12-30$/],
+    [["sma-cross", "--data-dir", path.join(root, "data"), "--to", "2000-01-04"], /^error: no bar in .*data on or before --to 2000-01-04$/],
     [["sma-cross", ...SAMPLE, "--slippage", "3x"], /--slippage/],
     [["sma-cross", ...SAMPLE, "--params", "fast=40"], /bad --params for sma-cross/]
   ])("exits 2 with one line for %j", async (args, message) => {
