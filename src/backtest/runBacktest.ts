@@ -64,18 +64,23 @@ export const runBacktest = (dataSet: DataSet, config: BacktestConfig) =>
     const universe = config.symbols ?? config.strategy.universe?.(config.params) ?? [...dataSet.bars.keys()].sort()
     const missing = universe.filter((t) => !dataSet.bars.has(t))
     if (missing.length > 0) {
-      return yield* new BacktestSetupError({ message: `no price history for ${missing.join(", ")} in ${dataSet.source}` })
+      return yield* new BacktestSetupError({ message: `no price history for ${symbolList(missing)} in ${dataSet.source}` })
     }
     const first = config.from ?? ("0000-01-01" as TradeDate)
     const last = config.to ?? ("9999-12-31" as TradeDate)
     const replay = new Replay(indexDataSet(dataSet, universe), first, last)
     if (replay.days.length === 0) {
-      return yield* new BacktestSetupError({ message: `no trading day of ${universe.join(", ")} between ${first} and ${last}` })
+      const range = [config.from === undefined ? undefined : `from ${config.from}`, config.to === undefined ? undefined : `to ${config.to}`].filter((p) => p !== undefined).join(" ")
+      return yield* new BacktestSetupError({ message: `no trading day of ${symbolList(universe)}${range === "" ? "" : ` ${range}`}` })
     }
     const exchange = new SimExchange(replay, config.sim, config.initialCash, instrumentLookup(dataSet))
     const gate = new OrderGate({ riskLimits: config.riskLimits, costs: config.sim.costs })
     return replayDays(replay, exchange, gate, config, dataSet)
   })
+
+/** A few codes, or the first ones and a count: an error stays one readable line however large the universe. */
+const symbolList = (tickers: ReadonlyArray<Ticker>): string =>
+  tickers.length <= 5 ? tickers.join(", ") : `${tickers.slice(0, 3).join(", ")} … ${tickers[tickers.length - 1]} (${tickers.length} symbols)`
 
 const instrumentLookup = (dataSet: DataSet) => {
   const byTicker = new Map(dataSet.symbols.map((s) => [s.ticker, s.instrument] as const))

@@ -1,12 +1,15 @@
 // Engine invariants on generated histories: no look-ahead (cutting the data at any day changes no earlier
 // decision, fill or equity point), and money is conserved (cash and equity follow from the fills alone).
 import { fc, test } from "@fast-check/vitest"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { BacktestResult } from "../../src/backtest/BacktestResult.js"
 import { REALISTIC_RULES } from "../../src/backtest/matching/matchOrder.js"
 import { KRX_COSTS } from "../../src/domain/krx/costs.js"
 import smaCross from "../../strategies/sma-cross/index.js"
 import { BACKTEST_RISK_LIMITS } from "../../src/backtest/options.js"
+import { runBacktest } from "../../src/backtest/runBacktest.js"
+import { tradeDate } from "../../src/domain/Time.js"
 import { backtestConfig, cutAt, generatedDataSet, randomTrader, recording, rewriteAfter, runSync, simSettings } from "./fixtures.js"
 
 const REALISTIC = simSettings(KRX_COSTS, { ...REALISTIC_RULES, slippage: { _tag: "ticks", ticks: 1 } })
@@ -122,5 +125,14 @@ describe("risk rules in a backtest", () => {
     expect(refused[0]!.reason).toMatch(/cap/)
     expect(capped.fills.filter((f) => f.side === "buy").length).toBeLessThan(free.fills.filter((f) => f.side === "buy").length)
     for (const f of capped.fills) expect(refused.some((o) => o.id === f.orderId)).toBe(false)
+  })
+})
+
+describe("a run that cannot start", () => {
+  it("names the range asked for and keeps a large universe to one line", () => {
+    const data = generatedDataSet(40, 30, 7)
+    const run = Effect.runSync(Effect.flip(runBacktest(data, backtestConfig(smaCross, { fast: 3, slow: 8 }, REALISTIC, { from: tradeDate("2099-01-02") }))))
+    expect(run._tag).toBe("BacktestSetupError")
+    expect(run.message).toMatch(/^no trading day of \d{6}, \d{6}, \d{6} … \d{6} \(40 symbols\) from 2099-01-02$/)
   })
 })
