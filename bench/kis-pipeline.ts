@@ -1,13 +1,16 @@
 // Measures the KIS client against a loopback server and prints JSON: (1) the latency the pipeline adds to a read
-// over bare undici (same pool type, headers, query and JSON parse), interleaved round by round after a warm-up,
-// with the limiter set high enough never to wait; (2) the limiter's accuracy under 10x overload for 10 s,
-// from the server's own arrival times. Run: npx tsx bench/kis-pipeline.ts
+// over bare undici (same pool type, headers, query string built per call, JSON parse), and what @effect/platform's
+// undici HttpClient costs for the same read, interleaved round by round after a warm-up, with the limiter set high
+// enough never to wait; (2) the limiter's accuracy under 10x overload for 10 s, from the server's own arrival times.
+// Run: npm run bench:kis (from the launcher's bundle, as commands run).
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { Duration, Effect, Fiber, Layer, Logger, LogLevel } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { loadavg, tmpdir } from "node:os"
 import path from "node:path"
-import { Agent } from "undici"
+import { Agent, type Dispatcher } from "undici"
 import { basicQuotes } from "../src/kis/catalog/index.js"
 import { DEFAULT_READ_RETRY, KisClient, KisClientOptions } from "../src/kis/KisClient.js"
 import { kisConfigFrom } from "../src/kis/KisConfig.js"
@@ -48,6 +51,10 @@ const percentile = (xs: ReadonlyArray<number>, p: number) => {
 const micros = (ms: number) => Math.round(ms * 10_000) / 10
 const round = (x: number) => Math.round(x * 1000) / 1000
 const summary = (xs: ReadonlyArray<number>) => ({ p50: micros(percentile(xs, 50)), p99: micros(percentile(xs, 99)) })
+const added = (xs: ReadonlyArray<number>, base: ReadonlyArray<number>) => ({
+  p50: micros(percentile(xs, 50) - percentile(base, 50)),
+  p99: micros(percentile(xs, 99) - percentile(base, 99))
+})
 
 const clientLayer = (rps: number) =>
   KisClient.Default.pipe(
@@ -60,60 +67,93 @@ const clientLayer = (rps: number) =>
     }))
   )
 
-// (1) Two baselines and the pipeline, rotating which goes first. `request` is the usual undici call (it builds a
-// Readable body stream); `dispatch` is the lower-level call the pipeline itself makes, so pipeline minus dispatch
-// is exactly what the pipeline adds. Bare times are taken inside their promise: awaiting them from Effect is free.
+// (1) The bare baselines and the pipeline, rotating which goes first, then the HttpClient against bare dispatch in a
+// run of its own. `request` is the usual undici call (it builds a Readable body stream); `dispatch` is the lower-level
+// call the pipeline itself makes, so pipeline minus dispatch is what the pipeline adds. Dispatch is timed twice:
+// where its awaiting caller resumes (as every other series is timed, from its caller's side) and, stricter, inside
+// undici's end callback, before undici has finished its own handling of the response. Each builds its query string
+// per call, as the pipeline does, and its handler is a class: tsx names every closure created per call
+// (Object.defineProperty, µs each), and the baseline must not pay for that. Bare series are plain promises.
 const bareAgent = new Agent()
-const barePath = `${basicQuotes.inquirePrice.path}?FID_COND_MRKT_DIV_CODE=J&FID_INPUT_ISCD=005930`
-const bareHeaders = {
+const headers = {
   "content-type": "application/json; charset=utf-8", authorization: "Bearer bench-token", appkey: "bench-key",
   appsecret: "bench-secret", tr_id: "FHKST01010100", custtype: "P"
 }
+/** The flat name/value list undici takes as it is, as the pipeline sends its headers. */
+const bareHeaders = Object.entries(headers).flat()
+const barePath = (query: Readonly<Record<string, string>>) => {
+  let out = ""
+  for (const k in query) out += `${out === "" ? "" : "&"}${encodeURIComponent(k)}=${encodeURIComponent(query[k]!)}`
+  return `${basicQuotes.inquirePrice.path}?${out}`
+}
 const bareRequest = async () => {
   const t = performance.now()
-  const res = await bareAgent.request({ origin, path: barePath, method: "GET", headers: bareHeaders })
+  const res = await bareAgent.request({ origin, path: barePath(params), method: "GET", headers: bareHeaders })
   JSON.parse(await res.body.text())
   return performance.now() - t
 }
-const bareDispatch = () =>
+/** Collects and parses the body; resolves with the time from `started` to the end of the response. */
+class BareRead implements Dispatcher.DispatchHandler {
+  private readonly chunks: Array<Buffer> = []
+  constructor(private readonly started: number, private readonly resolve: (ms: number) => void, private readonly reject: (e: Error) => void) {}
+  onRequestStart(): void {}
+  onResponseStart(): void {}
+  onResponseData(_: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk)
+  }
+  onResponseEnd(): void {
+    JSON.parse((this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)).toString("utf8"))
+    this.resolve(performance.now() - this.started)
+  }
+  onResponseError(_: Dispatcher.DispatchController, e: Error): void {
+    this.reject(e)
+  }
+}
+const bareDispatch = (started: number) =>
   new Promise<number>((resolve, reject) => {
-    const t = performance.now()
-    const chunks: Array<Buffer> = []
-    bareAgent.dispatch({ origin, path: barePath, method: "GET", headers: bareHeaders }, {
-      onRequestStart: () => {},
-      onResponseStart: () => {},
-      onResponseData: (_, chunk) => void chunks.push(chunk),
-      onResponseEnd: () => {
-        JSON.parse(Buffer.concat(chunks).toString("utf8"))
-        resolve(performance.now() - t)
-      },
-      onResponseError: (_, e) => reject(e)
-    })
+    bareAgent.dispatch({ origin, path: barePath(params), method: "GET", headers: bareHeaders }, new BareRead(started, resolve, reject))
+  })
+const bareDispatchAtEndCallback = () => bareDispatch(performance.now())
+const bareDispatchAwaited = async () => {
+  const t = performance.now()
+  await bareDispatch(t)
+  return performance.now() - t
+}
+/** Runs the reads round by round after a warm-up, rotating which goes first, 1 ms apart: the samples of each, in order. */
+const rounds = <E>(runs: ReadonlyArray<Effect.Effect<number, E>>) =>
+  Effect.gen(function* () {
+    const samples = runs.map((): Array<number> => [])
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      for (let k = 0; k < runs.length; k++) {
+        const which = (i + k) % runs.length
+        const took = yield* runs[which]!
+        if (i >= WARMUP) samples[which]!.push(took)
+      }
+      yield* Effect.sleep("1 millis")
+    }
+    return samples
   })
 const overhead = await Effect.runPromise(Effect.gen(function* () {
   const kis = yield* KisClient
   yield* kis.accessToken
+  const http = yield* HttpClient.HttpClient
   const pipelineRead = Effect.suspend(() => {
     const t = performance.now()
     return Effect.map(kis.call(basicQuotes.inquirePrice, params), () => performance.now() - t)
   })
-  const runs = [Effect.promise(bareRequest), Effect.promise(bareDispatch), pipelineRead] as const
-  const samples: [Array<number>, Array<number>, Array<number>] = [[], [], []]
-  const paired: Array<number> = []
-  for (let i = 0; i < WARMUP + SAMPLES; i++) {
-    const took = [0, 0, 0]
-    for (let k = 0; k < 3; k++) {
-      const which = (i + k) % 3
-      took[which] = yield* runs[which]!
-    }
-    if (i >= WARMUP) {
-      for (let k = 0; k < 3; k++) samples[k]!.push(took[k]!)
-      paired.push(took[2]! - took[1]!)
-    }
-    yield* Effect.sleep("1 millis")
-  }
-  return { request: samples[0], dispatch: samples[1], piped: samples[2], paired }
-}).pipe(Effect.provide(clientLayer(UNLIMITED_RATE)), Logger.withMinimumLogLevel(LogLevel.Warning)))
+  // The HttpClient at its cheapest: spans off, the request built per call like the pipeline's.
+  const httpClientRead = Effect.suspend(() => {
+    const t = performance.now()
+    const request = HttpClientRequest.get(origin + basicQuotes.inquirePrice.path, { urlParams: params, headers })
+    return Effect.map(Effect.flatMap(http.execute(request), (res) => res.text), (text) => (JSON.parse(text), performance.now() - t))
+  }).pipe(Effect.withTracerEnabled(false))
+  const [request, dispatch, dispatchAtEnd, piped] = (yield* rounds([
+    Effect.promise(bareRequest), Effect.promise(bareDispatchAwaited), Effect.promise(bareDispatchAtEndCallback), pipelineRead
+  ])) as [Array<number>, Array<number>, Array<number>, Array<number>]
+  // A run of its own, so the HttpClient's larger code path does not evict the others' between their requests.
+  const [httpClient, httpClientBase] = (yield* rounds([httpClientRead, Effect.promise(bareDispatchAwaited)])) as [Array<number>, Array<number>]
+  return { request, dispatch, dispatchAtEnd, piped, paired: piped.map((t, i) => t - dispatch[i]!), httpClient, httpClientBase }
+}).pipe(Effect.provide(Layer.merge(clientLayer(UNLIMITED_RATE), NodeHttpClient.layerUndici)), Logger.withMinimumLogLevel(LogLevel.Warning)))
 await bareAgent.close()
 
 // (2) 10x overload: offer LIMIT*10 requests/s for OVERLOAD_SECONDS, count what reaches the server
@@ -143,24 +183,26 @@ server.close()
 rmSync(tokenDir, { recursive: true, force: true })
 console.log(JSON.stringify({
   node: process.version,
+  /** 1-minute load average when the run ended (2 cores on the reference machine): figures are only as quiet as this. */
+  loadAverage: round(loadavg()[0]!),
   readOverhead: {
     samples: SAMPLES,
     warmup: WARMUP,
     bareUndiciRequestUs: summary(overhead.request),
     bareUndiciDispatchUs: summary(overhead.dispatch),
+    bareUndiciDispatchAtEndCallbackUs: summary(overhead.dispatchAtEnd),
     pipelineUs: summary(overhead.piped),
     /** Percentile of the pipeline minus the same percentile of bare undici dispatch (the call the pipeline makes). */
-    addedUs: {
-      p50: micros(percentile(overhead.piped, 50) - percentile(overhead.dispatch, 50)),
-      p99: micros(percentile(overhead.piped, 99) - percentile(overhead.dispatch, 99))
-    },
+    addedUs: added(overhead.piped, overhead.dispatch),
     /** Percentiles of the per-round difference: pipeline read minus the bare dispatch read of the same round. */
     pairedAddedUs: summary(overhead.paired),
+    /** Against dispatch timed inside undici's end callback: also charges undici's own work after it to the pipeline. */
+    addedOverEndCallbackUs: added(overhead.piped, overhead.dispatchAtEnd),
     /** Against undici's `request` API instead (negative: the pipeline is cheaper than that call). */
-    addedOverRequestUs: {
-      p50: micros(percentile(overhead.piped, 50) - percentile(overhead.request, 50)),
-      p99: micros(percentile(overhead.piped, 99) - percentile(overhead.request, 99))
-    }
+    addedOverRequestUs: added(overhead.piped, overhead.request),
+    /** @effect/platform's undici HttpClient for the same read (tracer off), and what it adds over bare dispatch. */
+    httpClientUs: summary(overhead.httpClient),
+    httpClientAddedUs: added(overhead.httpClient, overhead.httpClientBase)
   },
   limiterUnderOverload: {
     limitPerSecond: LIMIT,

@@ -1,7 +1,8 @@
 // The one KIS REST pipeline: token, headers (tr_id by environment), the shared priority rate limiter, the rt_cd check
 // on every HTTP status, paging, read retries, and orders never retried (lost after sending = KisOutcomeUnknown). It
-// calls undici's dispatch API directly: @effect/platform's HttpClient alone costs more per request than the 50 µs
-// budget (tracer and redaction fiber refs, scoped body, timeout fibers; bench/kis-pipeline.ts). One client per app key.
+// calls undici's dispatch API directly: @effect/platform's undici HttpClient adds 250-400 µs a read over it on
+// loopback, spans off (URL, AbortController and Readable body per request; bench/kis-pipeline.ts), far beyond
+// the 50 µs budget. One client per app key.
 import { Chunk, Clock, Context, DefaultServices, Duration, Effect, type Fiber, FiberRef, Layer, LogLevel, Option, Redacted, Schedule, Schema, Stream, Tracer } from "effect"
 import { Headers } from "@effect/platform"
 import { Agent, type Dispatcher } from "undici"
@@ -61,6 +62,7 @@ const TRANSIENT_CODES = new Set(["EGW00002", "EGW00202", "EGW00203", "EGW00300"]
 /** undici / libuv codes that mean no request byte left: no connection, or a request undici refused to build. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_INVALID_ARG"])
 const JSON_CONTENT = "application/json; charset=utf-8"
+const JSON_HEADERS: ReadonlyArray<string> = ["content-type", JSON_CONTENT]
 
 const errorCode = (cause: unknown): string | undefined => {
   for (let c = cause, depth = 0; c !== null && typeof c === "object" && depth < 6; depth++) {
@@ -73,11 +75,13 @@ const errorCode = (cause: unknown): string | undefined => {
 
 const isTokenRejection = (e: KisOrderError): e is KisApiError => e._tag === "KisApiError" && TOKEN_REJECTED.has(e.msgCode)
 
-const isTransientRead = (e: KisReadError): boolean =>
+const isTransientRead = (e: KisOrderError): boolean =>
   e._tag === "KisRateLimitError" || e._tag === "KisTransportError" || (e._tag === "KisApiError" && TRANSIENT_CODES.has(e.msgCode))
 
 /** The tracer Effect installs by default: it exports nothing, so a span under it is pure cost. */
 const BUILT_IN_TRACER = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+
+type ExchangeError = KisTransportError | KisOutcomeUnknown | KisDecodeError | KisRateLimitError | KisAuthenticationError | KisApiError
 
 /** One HTTP exchange as the pipeline sees it. */
 interface WireRequest {
@@ -95,12 +99,22 @@ interface WireResponse {
   readonly trCont: string
   readonly body: Record<string, unknown>
 }
-/** What came back on the wire, before the envelope is read. */
-interface RawResponse {
-  readonly status: number
-  readonly trCont: string
-  readonly text: string
+/**
+ * How the fiber of a request goes on once an exchange ends: with the response, or with the recovery of a failure.
+ * The handler resumes the fiber with one of the two, so a request that succeeds takes no step for the recoveries
+ * (token refresh, read retries) around it. Continuations are small objects, never per-request closures: the tsx
+ * runtime names every closure it sees created (Object.defineProperty, ~2 µs each).
+ */
+interface Continuation<A, E, Failure = ExchangeError> {
+  ok(response: WireResponse): Effect.Effect<A, E>
+  failed(error: Failure): Effect.Effect<A, E>
 }
+const PASS_THROUGH: Continuation<WireResponse, unknown, unknown> = { ok: Effect.succeed, failed: Effect.fail }
+/** The continuation that hands the response or the failure on unchanged. */
+const passThrough = <E>() => PASS_THROUGH as Continuation<WireResponse, E, E>
+/** Applies a continuation to the outcome of an effect (the paths that cannot resume in one step). */
+const continueWith = <A, E, F>(effect: Effect.Effect<WireResponse, F>, then: Continuation<A, E, F>): Effect.Effect<A, E> =>
+  Effect.matchEffect(effect, { onSuccess: (r) => then.ok(r), onFailure: (e) => then.failed(e) })
 
 export interface CallOptions<V extends string> {
   /** TR variant label (sell/buy, within_3_months/older_than_3_months, …); the default TR when absent. */
@@ -111,7 +125,6 @@ export interface CollectOptions<V extends string> extends CallOptions<V> {
   readonly maxPages?: number
 }
 
-type ExchangeError = KisTransportError | KisOutcomeUnknown | KisDecodeError | KisRateLimitError | KisAuthenticationError | KisApiError
 type CallError<E> = E extends { readonly kind: "read" } ? KisReadError : KisOrderError
 
 /** Picks the TR id for the environment, or the local answer: an unknown variant, or an endpoint mock lacks. */
@@ -146,32 +159,80 @@ const queryString = (params: Readonly<Record<string, string>>): string => {
 }
 
 /**
- * The undici handler of one request: collects the body and resumes the waiting fiber once, with the response or a
- * classified failure. undici's dispatch API hands over the chunks directly, without the Readable stream and the
- * AbortSignal of its `request` API (together ~50 µs a request, measured); a class, not closures, so a request
- * allocates no functions. The deadline is a plain timer (the I/O it bounds is real); spans are opened only under
- * a real tracer, debug lines only at debug level; credentials sit in headers that are never rendered or logged.
+ * The deadlines of one client's requests, on one timer. Every request gets the same timeout, so deadlines fall in
+ * start order: one timer set for the oldest open request covers them all (a timer per request costs ~5 µs to set
+ * and clear). The timer is unref'd: an open request keeps the process alive through its socket.
  */
-class UndiciExchange implements Dispatcher.DispatchHandler {
+class Deadlines {
+  private readonly open: Array<UndiciExchange<unknown, unknown>> = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly timeoutMs: number) {}
+
+  add(exchange: UndiciExchange<unknown, unknown>): number {
+    this.open.push(exchange)
+    if (this.timer === undefined) this.arm(this.timeoutMs)
+    return performance.now() + this.timeoutMs
+  }
+
+  /** Drops finished requests from the front (they finish roughly in start order). */
+  trim(): void {
+    while (this.open.length > 0 && this.open[0]!.finished) this.open.shift()
+  }
+
+  close(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => this.expire(), Math.max(0, ms))
+    this.timer.unref()
+  }
+
+  private expire(): void {
+    this.timer = undefined
+    const now = performance.now()
+    for (let first = this.open[0]; first !== undefined && (first.finished || first.deadline <= now); first = this.open[0]) {
+      this.open.shift()
+      if (!first.finished) first.cancel("timed out")
+    }
+    if (this.open.length > 0) this.arm(this.open[0]!.deadline - now)
+  }
+}
+
+/**
+ * The undici handler of one request: collects the body and resumes the waiting fiber once, with the continuation
+ * of the response or of a classified failure. undici's dispatch API hands over the chunks directly, without the
+ * Readable stream and the AbortSignal of its `request` API (together ~50 µs a request, measured); a class, not
+ * closures, so a request allocates no functions.
+ */
+class UndiciExchange<A, E> implements Dispatcher.DispatchHandler {
+  finished = false
+  readonly deadline: number
+  /** Observes the caller's fiber: a fiber waiting on a request ends first only when it is interrupted. */
+  private readonly abandon: () => void
   private controller: Dispatcher.DispatchController | undefined
   private cancelled: "timed out" | "interrupted" | undefined
   private status = 0
   private trCont = ""
   private readonly chunks: Array<Buffer> = []
-  private readonly deadline: ReturnType<typeof setTimeout>
 
   constructor(
     private readonly req: WireRequest,
     private readonly isOrder: boolean,
     private readonly slot: RateSlot,
-    private readonly resume: (result: Effect.Effect<RawResponse, KisTransportError | KisOutcomeUnknown>) => void,
-    timeoutMs: number
+    private readonly then: Continuation<A, E>,
+    private readonly resume: (next: Effect.Effect<A, E>) => void,
+    private readonly deadlines: Deadlines,
+    private readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
   ) {
-    this.deadline = setTimeout(() => this.cancel("timed out"), timeoutMs)
+    this.deadline = deadlines.add(this as UndiciExchange<unknown, unknown>)
+    this.abandon = () => this.cancel("interrupted") // assigned here: tsx names a field initializer's function (µs)
+    fiber.addObserver(this.abandon)
   }
 
   cancel(why: "timed out" | "interrupted"): void {
-    clearTimeout(this.deadline)
     this.slot.settle()
     this.cancelled ??= why
     this.controller?.abort(new Error(`KIS request ${why}`)) // built only here: an Error captures a stack (µs)
@@ -195,67 +256,82 @@ class UndiciExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    clearTimeout(this.deadline)
-    this.slot.settle()
+    this.finish()
     const text = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)).toString("utf8")
-    this.resume(Effect.succeed({ status: this.status, trCont: this.trCont, text }))
+    let next: Effect.Effect<A, E>
+    try {
+      next = interpret(this.req, this.isOrder, this.status, this.trCont, text, this.then)
+    } catch (defect) {
+      next = Effect.die(defect) // a bug in a continuation must not escape into undici's parser
+    }
+    this.resume(next)
   }
 
   onResponseError(_: Dispatcher.DispatchController, cause: Error): void {
-    clearTimeout(this.deadline)
-    this.slot.settle()
+    this.finish()
     const { req, isOrder, status } = this
     const code = errorCode(cause) ?? "unknown"
     const beforeSend = status === 0 && NOT_SENT_CODES.has(code)
     const reason = this.cancelled === "timed out"
       ? (isOrder ? "no response in time" : "timed out")
       : `${status === 0 ? "connection failed" : "response lost"} (${code})`
-    this.resume(Effect.fail(isOrder && !beforeSend
+    this.resume(this.then.failed(isOrder && !beforeSend
       ? new KisOutcomeUnknown({ trId: req.trId, path: req.path, reason })
       : new KisTransportError({ path: req.path, reason, beforeSend })))
   }
+
+  private finish(): void {
+    this.finished = true
+    this.slot.settle()
+    this.deadlines.trim()
+    this.fiber.removeObserver(this.abandon)
+  }
 }
 
-/** Reads the KIS envelope of a response, on any HTTP status; classifies every failure for the caller. */
-const interpret = (req: WireRequest, isOrder: boolean, raw: RawResponse): Effect.Effect<WireResponse, ExchangeError> => {
+/** Reads the KIS envelope of a response, on any HTTP status, and goes on with the response or its classified failure. */
+const interpret = <A, E>(req: WireRequest, isOrder: boolean, status: number, trCont: string, text: string, then: Continuation<A, E>): Effect.Effect<A, E> => {
   let body: unknown
   try {
-    body = JSON.parse(raw.text)
+    body = JSON.parse(text)
   } catch {
     body = undefined
   }
-  const status = raw.status
   const object = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
-  if (object !== undefined && object["rt_cd"] === "0") return Effect.succeed({ status, trCont: raw.trCont, body: object })
+  if (object !== undefined && object["rt_cd"] === "0") return then.ok({ status, trCont, body: object })
   const code = object?.["rt_cd"] !== undefined ? String(object["msg_cd"] ?? "") : object?.["error_code"] !== undefined ? String(object["error_code"]) : undefined
   if (object !== undefined && object["rt_cd"] === undefined && code === undefined && status < 300) {
-    return Effect.succeed({ status, trCont: raw.trCont, body: object }) // the OAuth endpoints answer without an envelope
+    return then.ok({ status, trCont, body: object }) // the OAuth endpoints answer without an envelope
   }
   if (code === undefined) {
     // No KIS envelope at all: a proxy page, a truncated body, a crash. Only a retry or reconciliation helps.
     const reason = `HTTP ${status} without a KIS envelope`
-    return Effect.fail(isOrder
+    return then.failed(isOrder
       ? new KisOutcomeUnknown({ trId: req.trId, path: req.path, reason })
       : status >= 500 ? new KisTransportError({ path: req.path, reason, beforeSend: false }) : new KisDecodeError({ endpoint: req.endpoint, field: "(body)", issue: reason }))
   }
   const text1 = String(object?.["msg1"] ?? object?.["msg"] ?? object?.["error_description"] ?? "").trim()
-  if (code === "EGW00201") return Effect.fail(new KisRateLimitError({ trId: req.trId, path: req.path, status }))
-  if (code === "EGW00103" || code === "EGW00105") return Effect.fail(new KisAuthenticationError({ code, description: text1 }))
-  return Effect.fail(new KisApiError({ trId: req.trId, path: req.path, msgCode: code, msg1: text1, status }))
+  if (code === "EGW00201") return then.failed(new KisRateLimitError({ trId: req.trId, path: req.path, status }))
+  if (code === "EGW00103" || code === "EGW00105") return then.failed(new KisAuthenticationError({ code, description: text1 }))
+  return then.failed(new KisApiError({ trId: req.trId, path: req.path, msgCode: code, msg1: text1, status }))
 }
 
-/** What a request must do besides sending: log responses at debug level, open a span. Read once per call. */
-interface Observation {
+/**
+ * The fiber a call runs in, and what its requests must do besides sending: log responses at debug level, open a
+ * span. Read once per call.
+ */
+interface Caller {
+  readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
   readonly debug: boolean
   readonly traced: boolean
 }
-const observationOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): Observation => ({
-  debug: !LogLevel.greaterThan(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Debug),
-  traced: Context.get(fiber.getFiberRef(DefaultServices.currentServices), Tracer.Tracer) !== BUILT_IN_TRACER
-})
-/** Runs `f` with the calling fiber's observation settings, in one step. */
-const observed = <A, E>(f: (seen: Observation) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.withFiberRuntime((fiber) => f(observationOf(fiber)))
+/** Runs `f` with the calling fiber and its observation settings, in one step. */
+const withCaller = <A, E>(f: (caller: Caller) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.withFiberRuntime((fiber) =>
+    f({
+      fiber,
+      debug: fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal <= LogLevel.Debug.ordinal,
+      traced: Context.get(fiber.getFiberRef(DefaultServices.currentServices), Tracer.Tracer) !== BUILT_IN_TRACER
+    }))
 
 /** The debug line of a response (callers skip it when debug logging is off). */
 const logResponse = (req: WireRequest, r: WireResponse): Effect.Effect<void> =>
@@ -282,55 +358,62 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
     const pool = yield* Effect.acquireRelease(Effect.sync(() => new Agent()), (agent) => Effect.promise(() => agent.destroy()))
     const base = new URL(cfg.baseUrl)
     const prefix = base.pathname.replace(/\/+$/, "")
-    const timeoutMs = Duration.toMillis(options.requestTimeout)
+    const deadlines = yield* Effect.acquireRelease(
+      Effect.sync(() => new Deadlines(Duration.toMillis(options.requestTimeout))), (open) => Effect.sync(() => open.close()))
     /** Token freshness is judged on the clock the client was built with (the limiter's too). */
     const clock = yield* Effect.clock
     const appKey = cfg.appKey, appSecret = cfg.appSecret
 
-    /** Puts one request on the wire under `slot`, bounded by the request deadline; never retried here. */
-    const start = (
-      req: WireRequest, isOrder: boolean, headers: Record<string, string>, slot: RateSlot,
-      resume: (result: Effect.Effect<RawResponse, KisTransportError | KisOutcomeUnknown>) => void
-    ) => {
+    /**
+     * Puts one request on the wire under `slot`, bounded by the request deadline; never retried here. It gives the
+     * async step no canceler: Effect wraps one in an interruption handler of several steps (~7 µs a request, measured),
+     * and the exchange watches its caller's fiber instead, aborting when the fiber ends first.
+     */
+    const start = <A, E>(
+      req: WireRequest, isOrder: boolean, headers: ReadonlyArray<string>, caller: Caller, slot: RateSlot,
+      then: Continuation<A, E>, resume: (next: Effect.Effect<A, E>) => void
+    ): void => {
       const isGet = req.method === "GET"
-      const handler = new UndiciExchange(req, isOrder, slot, resume, timeoutMs)
+      const handler = new UndiciExchange(req, isOrder, slot, then, resume, deadlines, caller.fiber)
       pool.dispatch({
         origin: base.origin,
         path: prefix + req.path + (isGet ? `?${queryString(req.params)}` : ""),
         method: req.method,
-        headers,
+        headers: headers as Array<string>,
         body: isGet ? null : JSON.stringify(req.params)
       }, handler)
-      return Effect.sync(() => handler.cancel("interrupted"))
     }
 
     /**
-     * One request through the rate limiter. A free slot is taken inside the async registration itself, so no
-     * interruption can fall between the grant and the handler that settles it; otherwise the request queues.
+     * One request through the rate limiter, in one async step when a slot is free. The slot is taken inside the
+     * async registration itself, so no interruption can fall between the grant and the handler that settles it;
+     * otherwise the request queues and the continuation runs once it is over.
      */
-    const transmit = (req: WireRequest, isOrder: boolean, headers: Record<string, string>) =>
-      Effect.async<RawResponse, KisTransportError | KisOutcomeUnknown>((resume) => {
+    const transmit = <A, E>(req: WireRequest, isOrder: boolean, headers: ReadonlyArray<string>, caller: Caller, then: Continuation<A, E>) =>
+      Effect.async<A, E>((resume) => {
         const slot = limiter.tryAcquire()
-        if (slot !== undefined) return start(req, isOrder, headers, slot, resume)
-        resume(limiter.withSlot(req.priority, (granted) =>
-          Effect.async<RawResponse, KisTransportError | KisOutcomeUnknown>((resumeGranted) => start(req, isOrder, headers, granted, resumeGranted))))
+        if (slot !== undefined) return start(req, isOrder, headers, caller, slot, then, resume)
+        const queued = limiter.withSlot(req.priority, (granted) =>
+          Effect.async<WireResponse, ExchangeError>((resumeGranted) =>
+            start(req, isOrder, headers, caller, granted, passThrough<ExchangeError>(), resumeGranted)))
+        resume(continueWith(queued, then))
       })
 
-    /** Sends one request and reads its envelope; a span per request under a real tracer. */
-    const exchange = (req: WireRequest, headers: Record<string, string>, seen: Observation): Effect.Effect<WireResponse, ExchangeError> => {
+    /** Sends one request and reads its envelope; a debug line and a span per request only when someone looks. */
+    const exchange = <A, E>(req: WireRequest, headers: ReadonlyArray<string>, caller: Caller, then: Continuation<A, E>): Effect.Effect<A, E> => {
       const isOrder = req.priority === "order" && req.trId !== ""
-      const sent = Effect.flatMap(transmit(req, isOrder, headers), (raw) => {
-        const response = interpret(req, isOrder, raw)
-        return seen.debug ? Effect.tap(response, (r) => logResponse(req, r)) : response
-      })
-      return seen.traced
-        ? Effect.withSpan(sent, "KisClient.request", { attributes: { endpoint: req.endpoint, trId: req.trId, path: req.path } })
-        : sent
+      if (!caller.debug && !caller.traced) return transmit(req, isOrder, headers, caller, then)
+      const sent = transmit(req, isOrder, headers, caller, passThrough<ExchangeError>())
+      const logged = caller.debug ? Effect.tap(sent, (r) => logResponse(req, r)) : sent
+      const spanned = caller.traced
+        ? Effect.withSpan(logged, "KisClient.request", { attributes: { endpoint: req.endpoint, trId: req.trId, path: req.path } })
+        : logged
+      return continueWith(spanned, then)
     }
 
     const oauthPost = <A, I>(path: string, body: Record<string, string>, schema: Schema.Schema<A, I>) => {
       const req: WireRequest = { endpoint: path, method: "POST", path, trId: "", priority: "order", params: body, nextPage: false }
-      return observed((seen) => exchange(req, { "content-type": JSON_CONTENT }, seen)).pipe(
+      return withCaller((caller) => exchange(req, JSON_HEADERS, caller, passThrough<ExchangeError>())).pipe(
         Effect.catchTag("KisApiError", (e) => Effect.fail(new KisAuthenticationError({ code: e.msgCode, description: e.msg1 }))),
         Effect.flatMap((r) =>
           Schema.decodeUnknown(schema)(r.body).pipe(
@@ -361,10 +444,34 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
       issue: issueToken
     })
 
-    const hashkeyOf = (req: WireRequest, seen: Observation) =>
-      exchange({ ...req, endpoint: "hashkey", path: "/uapi/hashkey", trId: "" }, {
-        "content-type": JSON_CONTENT, appkey: Redacted.value(appKey), appsecret: Redacted.value(appSecret)
-      }, seen).pipe(
+    /**
+     * The request headers of each TR id under the current token, built once as the flat name/value list undici
+     * takes as it is; a new token starts new lists. They carry the credentials and are never rendered or logged.
+     */
+    const headerLists = { firstPage: new Map<string, ReadonlyArray<string>>(), nextPage: new Map<string, ReadonlyArray<string>>() }
+    let headerToken: Redacted.Redacted<string> | undefined
+    const headersFor = (req: WireRequest, token: Redacted.Redacted<string>): ReadonlyArray<string> => {
+      if (token !== headerToken) { // the token manager hands out one Redacted per token
+        headerLists.firstPage.clear()
+        headerLists.nextPage.clear()
+        headerToken = token
+      }
+      const lists = req.nextPage ? headerLists.nextPage : headerLists.firstPage
+      let list = lists.get(req.trId)
+      if (list === undefined) {
+        list = [
+          "content-type", JSON_CONTENT, "authorization", `Bearer ${Redacted.value(token)}`, "appkey", Redacted.value(appKey),
+          "appsecret", Redacted.value(appSecret), "tr_id", req.trId, "custtype", cfg.custType,
+          ...(req.nextPage ? ["tr_cont", "N"] : [])
+        ]
+        lists.set(req.trId, list)
+      }
+      return list
+    }
+    const hashkeyHeaders = ["content-type", JSON_CONTENT, "appkey", Redacted.value(appKey), "appsecret", Redacted.value(appSecret)]
+
+    const hashkeyOf = (req: WireRequest, caller: Caller) =>
+      exchange({ ...req, endpoint: "hashkey", path: "/uapi/hashkey", trId: "" }, hashkeyHeaders, caller, passThrough<ExchangeError>()).pipe(
         Effect.flatMap((r) => Schema.decodeUnknown(HashkeyResponse)(r.body)),
         Effect.map((r) => r.HASH),
         Effect.mapError((e): KisReadError => (e._tag === "ParseError" ? new KisDecodeError({ endpoint: "hashkey", field: "HASH", issue: "missing" }) : e._tag === "KisOutcomeUnknown" ? new KisTransportError({ path: e.path, reason: e.reason, beforeSend: false }) : e))
@@ -374,54 +481,81 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
     const notSentYet = (req: WireRequest) => <E extends KisReadError>(e: E): E | KisTransportError =>
       e._tag === "KisTransportError" ? new KisTransportError({ path: req.path, reason: `${e.path}: ${e.reason}`, beforeSend: true }) : e
 
-    const attempt = (req: WireRequest, token: Redacted.Redacted<string>, seen: Observation): Effect.Effect<WireResponse, KisOrderError> => {
-      const headers: Record<string, string> = {
-        "content-type": JSON_CONTENT,
-        authorization: `Bearer ${Redacted.value(token)}`,
-        appkey: Redacted.value(appKey),
-        appsecret: Redacted.value(appSecret),
-        tr_id: req.trId,
-        custtype: cfg.custType
-      }
-      if (req.nextPage) headers["tr_cont"] = "N"
-      if (!(req.method === "POST" && req.priority === "order" && options.useHashkey)) return exchange(req, headers, seen)
-      return hashkeyOf(req, seen).pipe(
-        Effect.mapError(notSentYet(req)),
-        Effect.flatMap((hash) => exchange(req, { ...headers, hashkey: hash }, seen)))
+    const attempt = <A, E>(req: WireRequest, token: Redacted.Redacted<string>, caller: Caller, then: Continuation<A, E, KisOrderError>): Effect.Effect<A, E> => {
+      const headers = headersFor(req, token)
+      if (!(req.method === "POST" && req.priority === "order" && options.useHashkey)) return exchange(req, headers, caller, then)
+      return Effect.matchEffect(hashkeyOf(req, caller), {
+        onFailure: (e) => then.failed(notSentYet(req)(e)),
+        onSuccess: (hash) => exchange(req, [...headers, "hashkey", hash], caller, then)
+      })
     }
 
     /**
      * Sends with a valid token; an expired/invalid token is refreshed once and a read replayed once. The cached token
      * is read when `send` is called (not when the effect runs): callers build it inside the step that runs it.
      */
-    const send = (req: WireRequest, seen: Observation): Effect.Effect<WireResponse, KisOrderError> => {
+    const send = <A, E>(req: WireRequest, caller: Caller, then: Continuation<A, E, KisOrderError>): Effect.Effect<A, E> => {
       const cached = tokens.peek(clock.unsafeCurrentTimeMillis())
-      if (cached !== undefined) return sendWith(req, cached, seen)
-      return Effect.flatMap(Effect.mapError(tokens.get, notSentYet(req)), (token) => sendWith(req, token, seen))
-    }
-    const sendWith = (req: WireRequest, token: Redacted.Redacted<string>, seen: Observation): Effect.Effect<WireResponse, KisOrderError> =>
-      Effect.catchIf(attempt(req, token, seen), isTokenRejection, (e) =>
-        Effect.gen(function* () {
-          yield* tokens.invalidate(token)
-          yield* Effect.logWarning("KIS rejected the access token; refreshing").pipe(Effect.annotateLogs({ msgCode: e.msgCode }))
-          if (req.priority === "order") return yield* Effect.fail(e) // rejected at the gateway; the caller decides
-          const fresh = yield* tokens.get
-          return yield* attempt(req, fresh, seen).pipe(
-            Effect.catchTag("KisApiError", (again) =>
-              Effect.fail(TOKEN_REJECTED.has(again.msgCode) ? new KisAuthenticationError({ code: again.msgCode, description: again.msg1 }) : again))
-          )
-        }))
-
-    /**
-     * A read with retries. The retry schedule is only set up after a transient failure: its first step sees that
-     * failure (replayed, nothing re-sent), exactly as if the whole read ran under Effect.retry.
-     */
-    const sendRead = (req: WireRequest, seen: Observation): Effect.Effect<WireResponse, KisReadError> =>
-      Effect.catchIf(send(req, seen) as Effect.Effect<WireResponse, KisReadError>, isTransientRead, (first) => {
-        let replayed = false
-        const again = Effect.suspend(() => (replayed ? send(req, seen) as Effect.Effect<WireResponse, KisReadError> : ((replayed = true), Effect.fail(first))))
-        return Effect.retry(again, { schedule: options.readRetry, while: isTransientRead })
+      if (cached !== undefined) return attempt(req, cached, caller, new AfterAttempt(req, cached, caller, then))
+      return Effect.matchEffect(tokens.get, {
+        onFailure: (e) => then.failed(notSentYet(req)(e)),
+        onSuccess: (token) => attempt(req, token, caller, new AfterAttempt(req, token, caller, then))
       })
+    }
+    /** After one attempt: a rejected token is refreshed once (and a read replayed once); the rest goes on to `then`. */
+    class AfterAttempt<A, E> implements Continuation<A, E, KisOrderError> {
+      constructor(
+        private readonly req: WireRequest,
+        private readonly token: Redacted.Redacted<string>,
+        private readonly caller: Caller,
+        private readonly then: Continuation<A, E, KisOrderError>
+      ) {}
+      ok(response: WireResponse) {
+        return this.then.ok(response)
+      }
+      failed(e: KisOrderError) {
+        return isTokenRejection(e) ? refreshToken(this.req, this.token, e, this.caller, this.then) : this.then.failed(e)
+      }
+    }
+    /** KIS rejected `stale`: it is forgotten; a read is replayed once with a new token, an order fails as it is. */
+    const refreshToken = <A, E>(
+      req: WireRequest, stale: Redacted.Redacted<string>, rejection: KisApiError, caller: Caller, then: Continuation<A, E, KisOrderError>
+    ): Effect.Effect<A, E> =>
+      Effect.gen(function* () {
+        yield* tokens.invalidate(stale)
+        yield* Effect.logWarning("KIS rejected the access token; refreshing").pipe(Effect.annotateLogs({ msgCode: rejection.msgCode }))
+        if (req.priority === "order") return yield* then.failed(rejection) // rejected at the gateway; the caller decides
+        const fresh = yield* Effect.either(tokens.get)
+        if (fresh._tag === "Left") return yield* then.failed(fresh.left)
+        const replayed = yield* Effect.either(attempt(req, fresh.right, caller, passThrough<KisOrderError>()))
+        if (replayed._tag === "Right") return yield* then.ok(replayed.right)
+        const again = replayed.left
+        return yield* then.failed(again._tag === "KisApiError" && TOKEN_REJECTED.has(again.msgCode)
+          ? new KisAuthenticationError({ code: again.msgCode, description: again.msg1 })
+          : again)
+      })
+
+    /** A read's continuation: `then` with the response; after a transient failure, the read's retries first. */
+    class AfterRead<A, E> implements Continuation<A, E, KisOrderError> {
+      constructor(private readonly req: WireRequest, private readonly caller: Caller, private readonly then: Continuation<A, E, KisOrderError>) {}
+      ok(response: WireResponse) {
+        return this.then.ok(response)
+      }
+      failed(first: KisOrderError) {
+        return isTransientRead(first) ? continueWith(retried(this.req, this.caller, first), this.then) : this.then.failed(first)
+      }
+    }
+    const sendRead = <A, E>(req: WireRequest, caller: Caller, then: Continuation<A, E, KisOrderError>): Effect.Effect<A, E> =>
+      send(req, caller, new AfterRead(req, caller, then))
+    /**
+     * The retries of a read after its first transient failure, set up only then: the schedule's first step sees
+     * that failure (replayed, nothing re-sent), exactly as if the whole read had run under Effect.retry.
+     */
+    const retried = (req: WireRequest, caller: Caller, first: KisOrderError): Effect.Effect<WireResponse, KisOrderError> => {
+      let replayed = false
+      const again = Effect.suspend(() => (replayed ? send(req, caller, passThrough<KisOrderError>()) : ((replayed = true), Effect.fail(first))))
+      return Effect.retry(again, { schedule: options.readRetry as Schedule.Schedule<unknown, KisOrderError>, while: isTransientRead })
+    }
 
     /** The wire request of a call, or the local answer when it cannot be sent (bad parameters, not on mock). */
     const prepare = (
@@ -455,31 +589,55 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
       return Effect.fail(spec.kind === "order" ? new KisOutcomeUnknown({ trId: req.trId, path: req.path, reason: decoded.message }) : decoded)
     }
 
+    /** The last step of a call: its decoded body. */
+    class DecodeBody<E extends EndpointSpec> implements Continuation<ResponseOf<E>, KisOrderError, KisOrderError> {
+      constructor(private readonly spec: E, private readonly req: WireRequest) {}
+      ok(response: WireResponse) {
+        return decodeOrUnknown(this.spec, this.req, response.body)
+      }
+      failed(e: KisOrderError) {
+        return Effect.fail(e)
+      }
+    }
+
     /** Calls one endpoint once (first page) and decodes its body. Orders: exactly one send, never retried. */
     const call = <E extends EndpointSpec>(spec: E, params: ParamsOf<E>, opts?: CallOptions<VariantOf<E>>): Effect.Effect<ResponseOf<E>, CallError<E>> =>
-      observed((seen) => {
+      withCaller((caller) => {
         const req = prepare(spec, params as Record<string, string>, opts?.variant)
         if (isLocalAnswer(req)) return Effect.fail(req)
-        return Effect.flatMap(req.priority === "order" ? send(req, seen) : sendRead(req, seen), (res) => decodeOrUnknown(spec, req, res.body))
+        const decode = new DecodeBody(spec, req)
+        return req.priority === "order" ? send(req, caller, decode) : sendRead(req, caller, decode)
       }) as Effect.Effect<ResponseOf<E>, CallError<E>>
+
+    /** One page of a paged read, and the request of the next page while KIS says more remain (tr_cont F or M). */
+    class NextPage<E extends EndpointSpec> implements Continuation<readonly [ResponseOf<E>, Option.Option<WireRequest>], KisOrderError, KisOrderError> {
+      constructor(private readonly spec: E, private readonly req: WireRequest) {}
+      ok(res: WireResponse) {
+        const { spec, req } = this
+        return Effect.map(decodeOrUnknown(spec, req, res.body), (page) => {
+          const more = spec.paged && (res.trCont === "F" || res.trCont === "M")
+          if (!more) return [page, Option.none<WireRequest>()] as const
+          const next: Record<string, string> = { ...req.params }
+          for (const name of AUTO_PARAMS) {
+            const v = res.body[name.toLowerCase()] ?? res.body[name]
+            if (name.startsWith("CTX_AREA_") && name in next && typeof v === "string") next[name] = v
+          }
+          return [page, Option.some<WireRequest>({ ...req, params: next, nextPage: true })] as const
+        })
+      }
+      failed(e: KisOrderError) {
+        return Effect.fail(e)
+      }
+    }
 
     /** Every continuation page of a paged read (one page for unpaged endpoints), fetched lazily. */
     const pages = <E extends EndpointSpec>(spec: E, params: ParamsOf<E>, opts?: CallOptions<VariantOf<E>>): Stream.Stream<ResponseOf<E>, KisReadError> =>
       Stream.unwrap(Effect.suspend(() => {
         const first = prepare(spec, params as Record<string, string>, opts?.variant)
         if (isLocalAnswer(first)) return Effect.fail(first)
+        // A read never ends in KisOutcomeUnknown: only orders are sent without retry and can be lost.
         return Effect.succeed(Stream.paginateEffect(first, (req) =>
-          observed((seen) => sendRead(req, seen)).pipe(Effect.flatMap((res) =>
-            Effect.map(decodeOrUnknown(spec, req, res.body) as Effect.Effect<ResponseOf<E>, KisReadError>, (page) => {
-              const more = spec.paged && (res.trCont === "F" || res.trCont === "M")
-              if (!more) return [page, Option.none<WireRequest>()] as const
-              const next: Record<string, string> = { ...req.params }
-              for (const name of AUTO_PARAMS) {
-                const v = res.body[name.toLowerCase()] ?? res.body[name]
-                if (name.startsWith("CTX_AREA_") && name in next && typeof v === "string") next[name] = v
-              }
-              return [page, Option.some<WireRequest>({ ...req, params: next, nextPage: true })] as const
-            })))))
+          withCaller((caller) => sendRead(req, caller, new NextPage(spec, req))) as Effect.Effect<readonly [ResponseOf<E>, Option.Option<WireRequest>], KisReadError>))
       }))
 
     /** All pages of a paged read, failing rather than truncating beyond `maxPages`. */

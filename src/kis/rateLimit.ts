@@ -64,6 +64,11 @@ export const makeKisRateLimiter = (
     const wake = yield* Effect.makeLatch(false)
     /** One clock for the whole log (the TestClock in tests), whichever fiber calls. */
     const clock = yield* Effect.clock
+    /**
+     * Milliseconds with a fraction: above 1000/s the spacing is under a millisecond, and a whole-millisecond clock
+     * would hold back a request that is due until the next millisecond.
+     */
+    const now = () => Number(clock.unsafeCurrentTimeNanos()) / 1e6
     const hasWaiters = () => waiting.order.length > 0 || waiting.read.length > 0
     const freeAt = () => Math.max(sends[oldest]! + spanMs, lastGrant + spacingMs)
 
@@ -78,15 +83,15 @@ export const makeKisRateLimiter = (
       }
       private stamp(onlyIfPending: boolean): void {
         if (owners[this.index] !== this || (onlyIfPending && sends[this.index] !== PENDING)) return
-        sends[this.index] = clock.unsafeCurrentTimeMillis()
+        sends[this.index] = now()
         if (hasWaiters()) wake.unsafeOpen()
       }
     }
-    const grant = (): Slot => {
+    const grant = (at: number): Slot => {
       const slot = new Slot(oldest)
       sends[oldest] = PENDING
       owners[oldest] = slot
-      lastGrant = clock.unsafeCurrentTimeMillis()
+      lastGrant = at
       oldest = (oldest + 1) % limit
       return slot
     }
@@ -94,21 +99,24 @@ export const makeKisRateLimiter = (
     // The dispatcher runs only while someone waits: it sleeps until the oldest logged send leaves the window (or,
     // while that request is still pending, until it is sent), then grants in priority order.
     const dispatch: Effect.Effect<void> = Effect.suspend(() => {
-      const now = clock.unsafeCurrentTimeMillis()
+      const at = now()
       if (!hasWaiters() || freeAt() === PENDING) {
         wake.unsafeClose()
         return wake.await
       }
-      if (freeAt() > now) return clock.sleep(Duration.millis(freeAt() - now))
+      if (freeAt() > at) return clock.sleep(Duration.millis(freeAt() - at))
       const next = (waiting.order.shift() ?? waiting.read.shift())!
-      next.slot = grant()
+      next.slot = grant(at)
       next.resume(Effect.void)
       return Effect.void
     })
     yield* Effect.forkScoped(Effect.forever(dispatch))
 
-    const tryAcquire = (): Slot | undefined =>
-      !hasWaiters() && freeAt() <= clock.unsafeCurrentTimeMillis() ? grant() : undefined
+    const tryAcquire = (): Slot | undefined => {
+      if (hasWaiters()) return undefined
+      const at = now()
+      return freeAt() <= at ? grant(at) : undefined
+    }
 
     /** Runs uninterruptibly except while queued, so a granted slot always reaches `use` or is settled. */
     const acquire = (priority: RequestPriority, restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>

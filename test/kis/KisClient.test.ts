@@ -1,9 +1,11 @@
 // KisClient against a loopback KIS server: tokens (disk cache, refresh, EGW00133 waits, replay of reads only),
-// retries of reads, never of orders, continuation paging, TR choice per environment, and no secret in any log.
+// retries of reads, never of orders, request deadlines, aborts on interruption, continuation paging, TR choice per
+// environment, and no secret in any log.
 import { describe, expect, it } from "@effect/vitest"
 import { HttpClientRequest } from "@effect/platform"
-import { Effect, Exit, HashMap, Logger, LogLevel, Redacted, Ref } from "effect"
+import { Duration, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Redacted, Ref, Schedule } from "effect"
 import { readdirSync, statSync } from "node:fs"
+import { createServer } from "node:http"
 import path from "node:path"
 import { basicQuotes, ordersAccount, stockInfo } from "../../src/kis/catalog/generated/index.js"
 import { KisClient, RedactKisHeaders } from "../../src/kis/KisClient.js"
@@ -19,6 +21,32 @@ const TOKEN = "/oauth2/tokenP"
 const priceOk = ok({ output: { stck_prpr: "71900", stck_oprc: "71000", stck_hgpr: "72000", stck_lwpr: "70900", acml_vol: "100", stck_sdpr: "71500" } })
 const orderOk = ok({ msg_cd: "APBK0013", output: { KRX_FWDG_ORD_ORGNO: "06010", ODNO: "0001569157", ORD_TMD: "155211" } })
 const buy = { PDNO: "005930", ORD_DVSN: "00", ORD_QTY: "1", ORD_UNPR: "71900" }
+
+/**
+ * A KIS server that issues tokens and never answers anything else; it lists the requests it leaves open, and those
+ * whose connection the client closed.
+ */
+const startSilentKis = Effect.acquireRelease(
+  Effect.async<{ readonly url: string; readonly unanswered: Array<string>; readonly abandoned: Array<string>; readonly close: () => void }>((resume) => {
+    const unanswered: Array<string> = []
+    const abandoned: Array<string> = []
+    const server = createServer((req, res) => {
+      req.resume()
+      const path = req.url?.split("?")[0] ?? ""
+      if (path === TOKEN) return req.on("end", () => res.end(JSON.stringify({ access_token: "silent-token", token_type: "Bearer", expires_in: 86_400 })))
+      unanswered.push(path)
+      res.on("close", () => abandoned.push(path))
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const close = () => {
+        server.closeAllConnections()
+        server.close()
+      }
+      resume(Effect.succeed({ url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`, unanswered, abandoned, close }))
+    })
+  }),
+  (silent) => Effect.sync(() => silent.close()))
 
 const quote = Effect.flatMap(KisClient, (kis) => kis.call(basicQuotes.inquirePrice, { FID_COND_MRKT_DIV_CODE: "J", FID_INPUT_ISCD: "005930" }))
 const order = Effect.flatMap(KisClient, (kis) => kis.call(ordersAccount.orderCash, buy, { variant: "buy" }))
@@ -179,6 +207,40 @@ describe("KisClient requests", () => {
       const e3 = yield* Effect.flip(Effect.provide(order, kisClientLayer(garbled.url, dir)))
       expect(e3._tag).toBe("KisOutcomeUnknown")
       expect(garbled.to(ORDER)).toHaveLength(1)
+    }))
+
+  it.scopedLive("unanswered requests end at their own deadlines: a read times out after its retries, an order is KisOutcomeUnknown", () =>
+    Effect.gen(function* () {
+      const silent = yield* startSilentKis
+      const dir = yield* tempTokenDir
+      const options = fastOptions({ requestTimeout: Duration.millis(300), readRetry: Schedule.recurs(1) })
+      const started = Date.now()
+      const elapsed = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(effect, (a) => [a, Date.now() - started] as const)
+      const [[read, readAt], [placed, placedAt]] = yield* Effect.all([
+        elapsed(Effect.flip(quote)),
+        elapsed(Effect.flip(Effect.zipRight(Effect.sleep("100 millis"), order)))
+      ], { concurrency: 2 }).pipe(Effect.provide(kisClientLayer(silent.url, dir, {}, options)))
+      expect(read._tag === "KisTransportError" && [read.reason, read.beforeSend]).toStrictEqual(["timed out", false])
+      expect(placed._tag === "KisOutcomeUnknown" && placed.reason).toBe("no response in time")
+      expect(silent.unanswered.filter((p) => p === PRICE)).toHaveLength(2) // sent, timed out, retried once
+      expect(silent.unanswered.filter((p) => p === ORDER)).toHaveLength(1) // never retried
+      expect(placedAt).toBeGreaterThanOrEqual(100 + 300)
+      expect(placedAt).toBeLessThan(readAt) // its deadline is its own, not the earlier read's
+      expect(readAt).toBeGreaterThanOrEqual(2 * 300)
+    }))
+
+  it.scopedLive("interrupting a call aborts its request on the wire", () =>
+    Effect.gen(function* () {
+      const silent = yield* startSilentKis
+      const dir = yield* tempTokenDir
+      yield* Effect.gen(function* () {
+        const waiting = yield* Effect.fork(order)
+        while (silent.unanswered.length === 0) yield* Effect.sleep("5 millis")
+        expect(silent.abandoned).toHaveLength(0)
+        yield* Fiber.interrupt(waiting)
+        for (let waited = 0; silent.abandoned.length === 0 && waited < 2000; waited += 5) yield* Effect.sleep("5 millis")
+        expect(silent.abandoned).toStrictEqual([ORDER]) // long before the 5 s request deadline
+      }).pipe(Effect.provide(kisClientLayer(silent.url, dir)))
     }))
 
   it.scopedLive("an order to a closed port is a KisTransportError that provably never left", () =>

@@ -1,6 +1,7 @@
 // The shared KIS rate limiter under TestClock: for random arrival patterns, priorities and send delays, never
 // more than `limit` sends in any one-second window, grants 1 s / limit apart, no read started while an order was
-// queued; under 10x overload at least 95 % of the limit; a slot counts from its send; an abandoned wait loses nothing.
+// queued; under 10x overload at least 95 % of the limit; a slot counts from its send; an abandoned wait loses nothing;
+// sub-millisecond spacing on the real clock.
 import { it } from "@effect/vitest"
 import { Clock, Duration, Effect, Fiber, FastCheck as fc, Option, TestClock } from "effect"
 import { describe, expect } from "vitest"
@@ -113,6 +114,19 @@ describe("KIS rate limiter", () => {
       ])
       const order = [...outcomes].sort((a, b) => a.granted - b.granted).map((o) => o.priority)
       expect(order).toStrictEqual(["read", "order", "read", "read", "read"]) // grants 500 ms apart: the order is next
+    }))
+
+  it.scopedLive("at a limit above 1000/s a slot is free again once its sub-millisecond spacing has passed", () =>
+    Effect.gen(function* () {
+      const limiter = yield* makeKisRateLimiter(20_000) // grants 50 µs apart
+      for (let i = 0; i < 20; i++) {
+        const slot = limiter.tryAcquire()
+        expect(slot).toBeDefined()
+        slot?.sent()
+        slot?.settle()
+        // 0.1 ms: past the spacing, yet mostly within the same millisecond, where a whole-millisecond clock refuses
+        for (const t = performance.now(); performance.now() - t < 0.1;) continue
+      }
     }))
 
   it.scoped("a queued request that gives up frees its place; the others still run", () =>
