@@ -139,10 +139,11 @@ export const fetchData = Effect.fn("fetchData")(function* (options: FetchDataOpt
       if (fetchedOn !== undefined && fetchedOn >= to) financials = "cached"
       else {
         progress.expect(1)
-        const file = yield* fetchFinanceFile(kis, ticker)
+        const file = yield* fetchFinanceFile(kis, ticker, to)
         yield* Either.mapLeft(Schema.decodeUnknownEither(KisFinanceFile)(file), (e) => fail(`finance/${ticker}.json`, e.message.split("\n")[0] ?? ""))
         const text = `{"balance_sheet":{"annual":[\n${lines(file.balance_sheet.annual)}\n],"quarterly":[\n${lines(file.balance_sheet.quarterly)}\n]},\n` +
-          `"income_statement":{"annual":[\n${lines(file.income_statement.annual)}\n],"quarterly":[\n${lines(file.income_statement.quarterly)}\n]}}\n`
+          `"income_statement":{"annual":[\n${lines(file.income_statement.annual)}\n],"quarterly":[\n${lines(file.income_statement.quarterly)}\n]},\n` +
+          `"dividend":[\n${lines(file.dividend ?? [])}\n]}\n`
         yield* atomicWrite(path.join(dir, "finance", `${ticker}.json`), text)
         coverage.financials[ticker] = kstDateOf(now)
         yield* saveCoverage

@@ -20,11 +20,12 @@ export const KIS_DEFAULT_URLS: Record<KisEnv, { readonly rest: string; readonly 
 /** KIS allows 20 requests/s per app key on real and 2/s on mock; kis-sim mirrors real. */
 export const KIS_DEFAULT_REQUESTS_PER_SECOND: Record<KisEnv, number> = { real: 20, mock: 2, sim: 20 }
 
-/** kis-sim accepts any credentials, so paper trading on it needs no KIS account. */
+/** kis-sim's demo account, so paper trading on it needs no KIS account (and receives realtime fill notices). */
 const SIM_PLACEHOLDERS: Record<string, string> = {
   KIS_APP_KEY: "sim-app-key",
   KIS_APP_SECRET: "sim-app-secret",
-  KIS_ACCOUNT_NO: "00000000-01"
+  KIS_ACCOUNT_NO: "00000000-01",
+  KIS_HTS_ID: "simuser"
 }
 
 export interface KisSettings {
@@ -98,7 +99,7 @@ export const parseKisConfig = (lookup: Lookup): Either.Either<KisSettings, KisCo
     const wsRaw = get("KIS_WS_URL")
     const baseUrl = restRaw === undefined ? KIS_DEFAULT_URLS[env].rest : yield* url("KIS_BASE_URL", restRaw, ["http:", "https:"])
     const wsUrl = wsRaw === undefined ? KIS_DEFAULT_URLS[env].ws : yield* url("KIS_WS_URL", wsRaw, ["ws:", "wss:"])
-    const htsId = get("KIS_HTS_ID")
+    const htsId = get("KIS_HTS_ID") ?? (env === "sim" ? SIM_PLACEHOLDERS["KIS_HTS_ID"] : undefined)
     return {
       env,
       appKey: Redacted.make(appKey),

@@ -1,12 +1,15 @@
 // Pure mappers from decoded KIS responses (strings everywhere) to domain values (integer won, shares, KST dates):
-// quotes, daily bars, the account, buying power, daily orders and order receipts. Financial statements have one
+// quotes, daily bars, the listing, the account, buying power, daily orders and order receipts. Financial statements have one
 // converter, shared with the backtest loader: statementsFromKis in src/backtest/data/statements.ts.
 // A value that cannot be what the domain needs fails with KisDecodeError naming the endpoint and the field.
 import { Either, Schema } from "effect"
+import { KisUniverseRow, listingDateOf, MARKET_OF_KIS_ID } from "../backtest/data/kisWire.js"
 import type { Bar, Quote } from "../domain/Bar.js"
+import { ordinaryStock } from "../domain/Market.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
 import { type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
 import type { AccountSnapshot, BrokerHolding, BrokerOrder } from "../services/Broker.js"
+import type { Listing } from "../services/MarketData.js"
 import { decodeErrorOf, lowerKeys } from "./catalog/define.js"
 import { KisDecodeError } from "./errors.js"
 import {
@@ -43,6 +46,29 @@ export const toQuote = (ticker: Ticker, output: unknown, at: Instant): Either.Ei
   Either.map(decodeInquirePrice(output, "output"), (w) => ({
     ticker, price: w.stck_prpr, open: w.stck_oprc, high: w.stck_hgpr, low: w.stck_lwpr, volume: w.acml_vol, basePrice: w.stck_sdpr, at
   }))
+
+// ---------------------------------------------------------------------------------------------------------------
+// search-stock-info → universe row, Listing
+
+const decodeUniverseRow = decodeWith(KisUniverseRow, "searchStockInfo")
+
+/**
+ * The `output` of search-stock-info as a `data/universe.json` row (blank fields are absent values, as the files
+ * leave them out), so live trading reads a symbol exactly as the backtest loader reads the universe file.
+ */
+export const toUniverseRow = (output: Readonly<Record<string, string | undefined>> | undefined): Either.Either<KisUniverseRow, KisDecodeError> =>
+  decodeUniverseRow(Object.fromEntries(Object.entries(output ?? {}).flatMap(([k, v]) => (v === undefined || v.trim() === "" ? [] : [[k, v.trim()]]))), "output")
+
+/** The listing of a universe row: market, listing date and listed shares as the backtest loader takes them. */
+export const toListing = (row: KisUniverseRow): Listing => ({
+  name: row.prdt_abrv_name,
+  instrument: ordinaryStock(MARKET_OF_KIS_ID[row.mket_id_cd]),
+  listedOn: listingDateOf(row),
+  sharesOutstanding: row.lstg_stqt
+})
+
+/** Fiscal year-end month of a universe row (`setl_mmdd`, "12" when absent), as the backtest loader reads it. */
+export const fiscalYearEndMonthOf = (row: KisUniverseRow): number => Number(row.setl_mmdd?.slice(0, 2) ?? "12")
 
 // ---------------------------------------------------------------------------------------------------------------
 // inquire-daily-itemchartprice output2 → Bar[]

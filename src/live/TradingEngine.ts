@@ -73,6 +73,10 @@ export interface EngineSettings {
   readonly onOrderStep?: ((step: OrderStep, id: ClientOrderId) => void) | undefined
 }
 
+/** `HHMMSS` as people read it: "084500" -> "08:45", "085030" -> "08:50:30". */
+const wallClock = (hhmmss: string): string =>
+  hhmmss.slice(4) === "00" ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}` : `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}`
+
 export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, "strategy" | "params" | "universe" | "riskLimits" | "costs" | "calendar"> = {
   decisionTime: "084500",
   monitorEvery: Duration.seconds(2),
@@ -440,7 +444,7 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
       const today = yield* clock.today
       if (!clock.isTradingDay(today)) return { _tag: "NotDue", why: `${today} is not a trading day` } as const
       const now = yield* clock.now
-      if (now < kstInstant(today, settings.decisionTime)) return { _tag: "NotDue", why: `before the decision time ${settings.decisionTime} KST` } as const
+      if (now < kstInstant(today, settings.decisionTime)) return { _tag: "NotDue", why: `before the decision time ${wallClock(settings.decisionTime)} KST` } as const
       const phase = yield* clock.phase
       if (settings.riskLimits !== undefined && settings.riskLimits.enforceTradingHours && !settings.riskLimits.orderPhases.includes(phase)) {
         return { _tag: "NotDue", why: `market phase ${phase} takes no orders` } as const

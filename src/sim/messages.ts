@@ -67,6 +67,8 @@ const padded = (text: string, width = 40): string => text + " ".repeat(Math.max(
 
 export const INQUIRY_DONE = m("KIOK0510", padded("조회가 완료되었습니다"))
 export const QUOTE_OK = m("MCA00000", "정상처리 되었습니다.")
+/** search-stock-info's answer (the documentation example's code and text). */
+export const STOCK_INFO_OK = m("KIOK0530", padded("조회되었습니다"))
 export const noData = (profile: Profile): KisMessage =>
   profile === "real" ? m("KIOK0560", padded("조회할 내용이 없습니다")) : m("70070000", "모의투자 조회할 내역(자료)이 없습니다.")
 export const NOT_ON_MOCK = m("90000000", "모의투자에서는 해당업무가 제공되지 않습니다.")

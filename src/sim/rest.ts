@@ -17,6 +17,7 @@ export interface SimCore {
   readonly gateway: Gateway
   readonly profile: Profile
   readonly finance: ReadonlyMap<string, RawFinance>
+  readonly universe: ReadonlyMap<string, Readonly<Record<string, string>>>
   readonly faults: Faults
 }
 
@@ -104,7 +105,7 @@ export const answerRest = (core: SimCore, req: SimRequest, now: number): RestOut
     core.faults.httpErrors--
     return withHeaders(failure(GATEWAY.serverError, core.faults.httpErrorStatus))
   }
-  const reply = route!.handle({ req, ex: core.ex, account, profile: core.profile, trId, finance: core.finance })
+  const reply = route!.handle({ req, ex: core.ex, account, profile: core.profile, trId, finance: core.finance, universe: core.universe })
   const accepted = (reply.body as { rt_cd?: unknown }).rt_cd === "0"
   if (route!.isOrder && accepted && core.faults.dropOrderResponses > 0) {
     core.faults.dropOrderResponses--

@@ -6,7 +6,7 @@ import type { SimAccount, KisSimExchange } from "./exchange.js"
 import { GATEWAY, orderAccepted, type Profile, rejection } from "./messages.js"
 import { hasParam, header, param, type SimRequest } from "./request.js"
 import { balanceReply, branchOf, dailyCcldReply, psblOrderReply, psblRvsecnclReply } from "./responses/account.js"
-import { financialRatioReply, holidayReply, type RawFinance, statementReply } from "./responses/info.js"
+import { dividendReply, financialRatioReply, holidayReply, type RawFinance, statementReply, stockInfoReply } from "./responses/info.js"
 import { dailyChartReply, dailyPriceReply, inquirePriceReply, quoteContext } from "./responses/quotes.js"
 import { failure, type Reply, success } from "./responses/reply.js"
 
@@ -17,6 +17,8 @@ export interface RouteContext {
   readonly profile: Profile
   readonly trId: string
   readonly finance: ReadonlyMap<string, RawFinance>
+  /** Raw rows of the data folder's universe.json (search-stock-info fields), by code. */
+  readonly universe: ReadonlyMap<string, Readonly<Record<string, string>>>
 }
 
 export interface Route {
@@ -96,6 +98,24 @@ const finance = (which: "balance_sheet" | "income_statement" | "ratio") => (ctx:
       : statementReply(raw, which, quarterly, ctx.ex.today)
   })
 
+/** search-stock-info takes PDNO as the short code or KIS's 12-character form ("00000A000660"). */
+const stockInfo = (ctx: RouteContext): Reply => {
+  const gap = missing(ctx.req, ["PRDT_TYPE_CD", "PDNO"])
+  if (gap !== undefined) return gap
+  const code = param(ctx.req, "PDNO").trim().slice(-6)
+  const info = ctx.ex.market.info(code)
+  return info === undefined ? failure(GATEWAY.invalidStock) : stockInfoReply(info, ctx.universe.get(code)?.["setl_mmdd"])
+}
+
+const dividend = (ctx: RouteContext): Reply => {
+  const gap = missing(ctx.req, ["CTS", "GB1", "F_DT", "T_DT", "SHT_CD", "HIGH_GB"])
+  if (gap !== undefined) return gap
+  const code = param(ctx.req, "SHT_CD").trim()
+  const codes = code === "" ? [...ctx.ex.market.tickers].sort() : [code]
+  const query = { codes, kind: param(ctx.req, "GB1").trim(), from: param(ctx.req, "F_DT").trim(), to: param(ctx.req, "T_DT").trim() }
+  return dividendReply(ctx.finance, (c) => ctx.ex.market.info(c)?.name ?? c, query, ctx.ex.today)
+}
+
 const route = (
   method: "GET" | "POST",
   path: string,
@@ -107,6 +127,7 @@ const route = (
 const TRADING = "/uapi/domestic-stock/v1/trading"
 const QUOTES = "/uapi/domestic-stock/v1/quotations"
 const FINANCE = "/uapi/domestic-stock/v1/finance"
+const KSD = "/uapi/domestic-stock/v1/ksdinfo"
 
 export const ROUTES: ReadonlyArray<Route> = [
   route("POST", `${TRADING}/order-cash`, withMock("TTTC0011U", "TTTC0012U", "TTTC0801U", "TTTC0802U"), orderCash, { isOrder: true }),
@@ -136,6 +157,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   route("GET", `${FINANCE}/balance-sheet`, ["FHKST66430100"], finance("balance_sheet"), { realOnly: true }),
   route("GET", `${FINANCE}/income-statement`, ["FHKST66430200"], finance("income_statement"), { realOnly: true }),
   route("GET", `${FINANCE}/financial-ratio`, ["FHKST66430300"], finance("ratio"), { realOnly: true }),
+  route("GET", `${KSD}/dividend`, ["HHKDB669102C0"], dividend, { realOnly: true }),
+  route("GET", `${QUOTES}/search-stock-info`, ["CTPF1002R"], stockInfo, { realOnly: true }),
   route("GET", `${QUOTES}/chk-holiday`, ["CTCA0903R"], (ctx) => {
     const gap = missing(ctx.req, ["BASS_DT"])
     return gap ?? holidayReply(dateParam(param(ctx.req, "CTX_AREA_NK").trim() || param(ctx.req, "BASS_DT"), ctx.ex.today))

@@ -94,6 +94,23 @@ const loadFinance = (dir: string) =>
     return out
   })
 
+/** Raw rows of the data folder's universe.json, by code (search-stock-info answers with what the loader does not keep). */
+const loadUniverseRows = (dir: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const file = path.join(dir, "universe.json")
+    const out = new Map<string, Readonly<Record<string, string>>>()
+    if (!(yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false)))) return out
+    const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => new SimConfigError({ setting: file, problem: e.message })))
+    const rows = yield* Effect.try({
+      try: () => JSON.parse(text) as ReadonlyArray<Record<string, string>>,
+      catch: (e) => new SimConfigError({ setting: file, problem: `not JSON: ${String(e)}` })
+    })
+    for (const row of Array.isArray(rows) ? rows : []) if (typeof row["pdno"] === "string") out.set(row["pdno"].slice(-6), row)
+    return out
+  })
+
 const readState = (file: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
@@ -117,6 +134,7 @@ export const startKisSim = (options: SimOptions) =>
       Effect.mapError((e) => new SimConfigError({ setting: "--data", problem: e.message }))))
     const market = yield* Effect.try({ try: () => new MarketReplay(data), catch: (e) => new SimConfigError({ setting: "--data", problem: String(e) }) })
     const finance = yield* loadFinance(options.dataDir)
+    const universe = yield* loadUniverseRows(options.dataDir)
     const start = replayStart(options.start ?? addDays(market.lastDate, -365))
     if (options.start !== undefined && (options.start < market.firstDate || options.start > market.lastDate)) {
       return yield* new SimConfigError({ setting: "--start", problem: `must lie within the data, ${market.firstDate} … ${market.lastDate}` })
@@ -132,7 +150,7 @@ export const startKisSim = (options: SimOptions) =>
       }
     }
     const faults = options.faults
-    const core: SimCore = { ex: exchange, gateway, profile: options.profile, finance, faults }
+    const core: SimCore = { ex: exchange, gateway, profile: options.profile, finance, universe, faults }
 
     // Delayed notices: sent by a fiber of this scope, never by a timer outside it.
     const delayed = yield* Queue.unbounded<{ readonly due: number; readonly send: () => void }>()

@@ -65,6 +65,7 @@ describe("fetch-data", () => {
       expect(data.symbols[0]!.instrument.market).toBe("KOSPI")
       const annual = data.statements.get(T)!.filter((s) => s.periodType === "annual")
       expect(annual.map((s) => [s.periodEnd, s.revenue])).toEqual([["2022-12-31", 302_231_400_000_000], ["2023-12-31", 258_935_500_000_000]])
+      expect(annual.map((s) => s.dividendPerShare)).toEqual([0, 722]) // the KSD dividends written beside the statements
       const q2 = data.statements.get(T)!.find((s) => s.periodType === "quarter" && s.periodEnd === "2024-06-30")
       expect(q2?.revenue).toBe((1_237_509 - 637_454) * 100_000_000) // year-to-date differenced
     }))
@@ -74,7 +75,7 @@ describe("fetch-data", () => {
       const { fake, run } = yield* setup({ KIS_REQUESTS_PER_SECOND: "10" })
       yield* run()
       const times = fake.server.requests.filter((r) => r.path !== "/oauth2/tokenP").map((r) => r.at)
-      expect(times.length).toBe(3 + 4 + 1) // chart pages, statements, stock info
+      expect(times.length).toBe(3 + 4 + 1 + 1) // chart pages, statements, KSD dividends, stock info
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(90)
     }))
 

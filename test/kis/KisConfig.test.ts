@@ -17,6 +17,10 @@ describe("KisConfig", () => {
     expect([cfg.env, cfg.baseUrl, cfg.wsUrl, cfg.requestsPerSecond, cfg.custType]).toStrictEqual([
       "sim", `http://127.0.0.1:${KIS_SIM_DEFAULT_PORT}`, `ws://127.0.0.1:${KIS_SIM_DEFAULT_PORT}`, 20, "P"
     ])
+    // kis-sim's demo account, HTS id included, so realtime fill notices need no configuration either
+    expect([Redacted.value(cfg.accountNumber), cfg.htsId]).toStrictEqual(["00000000", Option.some("simuser")])
+    expect(Either.getOrThrow(parse({ KIS_HTS_ID: "other" })).htsId).toStrictEqual(Option.some("other"))
+    expect(Either.getOrThrow(parse({ ...creds, KIS_ENV: "mock" })).htsId).toStrictEqual(Option.none())
   })
 
   it("real/mock defaults, account split, overrides", () => {

@@ -11,7 +11,8 @@ import { kstInstant } from "../../src/domain/Time.js"
 import { KisFinanceFile } from "../../src/backtest/data/kisWire.js"
 import { DEFAULT_LAGS, statementsFromKis } from "../../src/backtest/data/statements.js"
 import {
-  toAccountSnapshot, toBars, toBrokerOrders, toBuyingPower, toOrderReceipt, toQuote, toReviseCancelReceipt
+  fiscalYearEndMonthOf, toAccountSnapshot, toBars, toBrokerOrders, toBuyingPower, toListing, toOrderReceipt, toQuote, toReviseCancelReceipt,
+  toUniverseRow
 } from "../../src/kis/mappers.js"
 import { DecimalFromString, QtyFromString, TradeDateFromKis, WonFromString } from "../../src/kis/schema/common.js"
 import { describeShared, sharedPath } from "../support/shared.js"
@@ -149,5 +150,15 @@ describeShared("mappers on KIS examples and captured bodies", () => {
       periodEnd: "2024-03-31", totalAssets: 470_899_800_000_000, currentAssets: 208_544_300_000_000, totalEquity: 371_916_100_000_000,
       revenue: 71_915_600_000_000, operatingIncome: 6_606_000_000_000, netIncome: 6_754_700_000_000
     })
+  })
+
+  it("search-stock-info → the universe row and listing the backtest loader reads (12-character pdno, blanks absent)", () => {
+    const row = Either.getOrThrow(toUniverseRow(example("103_search_stock_info").output as Readonly<Record<string, string>>))
+    expect(row).toStrictEqual({
+      pdno: "00000A000660", prdt_abrv_name: "SK하이닉스", mket_id_cd: "STK", setl_mmdd: "12", lstg_stqt: 728_002_365, scts_mket_lstg_dt: "19961226"
+    })
+    expect(toListing(row)).toStrictEqual({ name: "SK하이닉스", instrument: { market: "KOSPI", kind: "stock" }, listedOn: "1996-12-26", sharesOutstanding: 728_002_365 })
+    expect(fiscalYearEndMonthOf(row)).toBe(12)
+    expect(Either.isLeft(toUniverseRow({ pdno: "000660", prdt_abrv_name: "X", mket_id_cd: "ZZZ" }))).toBe(true)
   })
 })

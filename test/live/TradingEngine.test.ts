@@ -340,7 +340,8 @@ describe("TradingEngine strategy schedule", () => {
       const settings = { strategy: buyTen, universe: [A] }
       const engine = yield* engineOver(ex, contents, settings)
       yield* engine.start
-      expect((yield* engine.decideIfDue)._tag).toBe("NotDue") // 08:40, before 08:45
+      const early = yield* engine.decideIfDue // 08:40, before 08:45
+      expect(early._tag === "NotDue" && early.why).toBe("before the decision time 08:45 KST")
       ex.now = kstInstant("2026-11-25" as TradeDate, "085000")
       const decided = yield* engine.decideIfDue
       expect(decided._tag === "Decided" && [decided.asOf, decided.results.map((r) => r._tag)]).toEqual(["2026-11-24", ["Sent"]])

@@ -1,5 +1,6 @@
 // The project's KIS client (src/kis) against kis-sim over real loopback HTTP: OAuth, orders (fills, rejections,
-// revise/cancel chains), account inquiries with paging, quotes, statements and the holiday calendar.
+// revise/cancel chains), account inquiries with paging, quotes, statements, dividends, stock info and the holiday
+// calendar.
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Redacted } from "effect"
 import { basicQuotes, ordersAccount, sectorMisc, stockInfo } from "../../src/kis/catalog/generated/index.js"
@@ -239,6 +240,44 @@ describe("kis-sim with the KIS client", () => {
       expect(days.get("20240301")).toBe("N") // 삼일절
       expect(days.get("20240302")).toBe("N") // Saturday
       expect(days.get("20240304")).toBe("Y")
+    }))
+
+  it.scopedLive("ksdinfo/dividend lists record dates up to the simulated day; search-stock-info answers from universe.json", () =>
+    Effect.gen(function* () {
+      const sim = yield* startTestSim({}, 4)
+      const dividends = (code: string, kind: string) =>
+        (k: KisClient) => k.call(stockInfo.dividend, { CTS: "", GB1: kind, F_DT: "20200101", T_DT: "20251231", SHT_CD: code, HIGH_GB: "" })
+      const out = yield* kis(sim.url, (k) => Effect.all({
+        all: dividends(TICKER, "0")(k),
+        interim: dividends(TICKER, "2")(k),
+        everyone: dividends("", "1")(k),
+        kospi: k.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: TICKER }),
+        kosdaq: k.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: "00000ASYN004" })
+      }))
+      // the sim is on 2024-03-04: the 2024 and 2025 year-end dividends are not known yet
+      expect(out.all.output1.map((r) => [r.record_date, r.sht_cd, r.divi_kind, r.per_sto_divi_amt, r.stk_kind])).toEqual([
+        ["20231231", "SYN001", "결산", "000000000920", "보통"],
+        ["20221231", "SYN001", "결산", "000000000670", "보통"],
+        ["20211231", "SYN001", "결산", "000000000500", "보통"],
+        ["20201231", "SYN001", "결산", "000000000490", "보통"]
+      ])
+      expect(out.interim.output1).toEqual([]) // GB1 2: interim dividends only; the sample pays year-end ones
+      expect(new Set(out.everyone.output1.map((r) => r.sht_cd))).toEqual(new Set(["SYN001", "SYN002", "SYN003", "SYN004"]))
+      expect(out.everyone.output1.every((r, i, rs) => i === 0 || r.record_date! <= rs[i - 1]!.record_date!)).toBe(true)
+      expect(out.kospi.output).toMatchObject({
+        pdno: "00000ASYN001", mket_id_cd: "STK", setl_mmdd: "12", lstg_stqt: "110229000", scts_mket_lstg_dt: "20020315", prdt_abrv_name: "Synthetic Steel 01"
+      })
+      expect(out.kosdaq.output).toMatchObject({ pdno: "00000ASYN004", mket_id_cd: "KSQ", lstg_stqt: "28623000", kosdaq_mket_lstg_dt: "19950215", scts_mket_lstg_dt: "" })
+    }))
+
+  it.scopedLive("ksdinfo/dividend and search-stock-info are real-only: the mock profile answers 90000000", () =>
+    Effect.gen(function* () {
+      const sim = yield* startTestSim({ profile: "mock" })
+      const errors = yield* kis(sim.url, (k) => Effect.all([
+        failureOf(k.call(stockInfo.dividend, { CTS: "", GB1: "0", F_DT: "20200101", T_DT: "20241231", SHT_CD: TICKER, HIGH_GB: "" })),
+        failureOf(k.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: TICKER }))
+      ]), { KIS_ENV: "mock" })
+      expect(errors.map((e) => e?._tag)).toEqual(["KisNotOnMock", "KisNotOnMock"])
     }))
 
   it.scopedLive("paging on the mock profile: 15 daily-ccld rows and 20 holdings a page, all collected", () =>

@@ -61,7 +61,7 @@ const account = { CANO, ACNT_PRDT_CD: PRDT }
 const stock = { FID_COND_MRKT_DIV_CODE: "J", FID_INPUT_ISCD: "SYN001" }
 
 describeShared("kis-sim answers have the keys and encodings of the KIS documentation examples", () => {
-  it.scopedLive("OAuth, hashkey, orders, account inquiries, quotes, statements, holidays", () =>
+  it.scopedLive("OAuth, hashkey, orders, account inquiries, quotes, statements, holidays, stock info, dividends", () =>
     Effect.gen(function* () {
       const w = yield* wire
       const same = (response: RawResponse, name: string) => {
@@ -92,6 +92,15 @@ describeShared("kis-sim answers have the keys and encodings of the KIS documenta
       same(yield* w.get(`${F}/income-statement`, "FHKST66430200", { ...stock, FID_DIV_CLS_CODE: "1" }), "101_finance_income_statement")
       same(yield* w.get(`${F}/financial-ratio`, "FHKST66430300", { ...stock, FID_DIV_CLS_CODE: "1" }), "088_finance_financial_ratio")
       same(yield* w.get(`${Q}/chk-holiday`, "CTCA0903R", { BASS_DT: "20240301", CTX_AREA_NK: "", CTX_AREA_FK: "" }), "076_chk_holiday")
+      same(yield* w.get(`${Q}/search-stock-info`, "CTPF1002R", { PRDT_TYPE_CD: "300", PDNO: "SYN001" }), "103_search_stock_info")
+
+      // The dividend example is truncated too: compare the keys of an output1 row, and KIS's zero-padded amounts.
+      const dividends = yield* w.get("/uapi/domestic-stock/v1/ksdinfo/dividend", "HHKDB669102C0", {
+        CTS: "", GB1: "0", F_DT: "20200101", T_DT: "20241231", SHT_CD: "SYN001", HIGH_GB: ""
+      })
+      expect(Object.keys(dividends.body).sort()).toEqual(["msg1", "msg_cd", "output1", "rt_cd"])
+      expect(Object.keys(dividends.body.output1[0]).sort()).toEqual(rawBlockKeys(fixture("095_ksdinfo_dividend.response.raw.txt"), "output1"))
+      expect(dividends.body.output1[0].per_sto_divi_amt).toMatch(/^\d{12}$/)
 
       // The chart example is truncated in the document (not JSON): compare the keys of its two blocks.
       const chart = yield* w.get(`${Q}/inquire-daily-itemchartprice`, "FHKST03010100", {

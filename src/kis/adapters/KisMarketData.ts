@@ -1,5 +1,6 @@
-// The MarketData port over the KIS quote and finance APIs: the current quote, adjusted daily bars walked back
-// 100 rows per call, and point-in-time statements converted exactly as the backtest loader converts data/finance.
+// The MarketData port over the KIS quote, stock-info and finance APIs: the current quote, adjusted daily bars walked
+// back 100 rows per call, the listing (search-stock-info), and point-in-time statements with dividends (ksdinfo)
+// converted exactly as the backtest loader converts data/finance and data/universe.json.
 import { Chunk, Effect, Layer, Schema, Stream } from "effect"
 import { KisFinanceFile } from "../../backtest/data/kisWire.js"
 import { DEFAULT_LAGS, statementsFromKis } from "../../backtest/data/statements.js"
@@ -8,16 +9,10 @@ import type { TradeDate } from "../../domain/Time.js"
 import { MarketDataUnavailable } from "../../services/errors.js"
 import { MarketClock } from "../../services/MarketClock.js"
 import { MarketData } from "../../services/MarketData.js"
-import { basicQuotes } from "../catalog/index.js"
+import { basicQuotes, stockInfo } from "../catalog/index.js"
 import { KisClient } from "../KisClient.js"
-import { toBars, toQuote } from "../mappers.js"
+import { fiscalYearEndMonthOf, toBars, toListing, toQuote, toUniverseRow } from "../mappers.js"
 import { dailyChartPages, fetchFinanceFile } from "./history.js"
-
-/**
- * Fiscal year-end month assumed for the quarterly year-to-date differencing: December, as for almost every KRX
- * listing. `fetch-data` records the real month (search-stock-info `setl_mmdd`) in the universe file for replay.
- */
-const FISCAL_YEAR_END_MONTH = 12
 
 const unavailable = (ticker: string) => (e: { readonly message: string }) => new MarketDataUnavailable({ ticker, message: e.message })
 
@@ -26,6 +21,8 @@ export const KisMarketDataLive: Layer.Layer<MarketData, never, KisClient | Marke
   Effect.gen(function* () {
     const kis = yield* KisClient
     const clock = yield* MarketClock
+    const universeRow = (ticker: Ticker) =>
+      Effect.flatMap(kis.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: ticker }), (r) => toUniverseRow(r.output))
     return MarketData.of({
       quote: (ticker: Ticker) =>
         Effect.gen(function* () {
@@ -47,11 +44,15 @@ export const KisMarketDataLive: Layer.Layer<MarketData, never, KisClient | Marke
 
       statements: (ticker: Ticker) =>
         Effect.gen(function* () {
-          const wire = yield* fetchFinanceFile(kis, ticker)
-          const file = yield* Schema.decode(KisFinanceFile)(wire)
           const today = yield* clock.today
-          return statementsFromKis(ticker, file, FISCAL_YEAR_END_MONTH, DEFAULT_LAGS).filter((s) => s.availableFrom <= today)
-        }).pipe(Effect.mapError(unavailable(ticker)), Effect.withSpan("KisMarketData.statements"))
+          // the fiscal year end decides the quarterly year-to-date differencing, as setl_mmdd does in replay
+          const fiscalYearEnd = fiscalYearEndMonthOf(yield* universeRow(ticker))
+          const file = yield* Schema.decode(KisFinanceFile)(yield* fetchFinanceFile(kis, ticker, today))
+          return statementsFromKis(ticker, file, fiscalYearEnd, DEFAULT_LAGS).filter((s) => s.availableFrom <= today)
+        }).pipe(Effect.mapError(unavailable(ticker)), Effect.withSpan("KisMarketData.statements")),
+
+      listing: (ticker: Ticker) =>
+        universeRow(ticker).pipe(Effect.map(toListing), Effect.mapError(unavailable(ticker)), Effect.withSpan("KisMarketData.listing"))
     })
   })
 )

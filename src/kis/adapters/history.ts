@@ -1,8 +1,11 @@
 // History reads shared by KisMarketData and fetch-data: the daily chart walked backwards 100 rows per call
-// (KIS pages charts by moving FID_INPUT_DATE_2, not by tr_cont), and the four financial-statement calls.
+// (KIS pages charts by moving FID_INPUT_DATE_2, not by tr_cont), the four financial-statement calls and the
+// KSD dividend schedule that covers their periods.
 // Rows are validated with the schemas of the `data/` files, so what is cached is exactly what replay can load.
 import { Effect, Either, Option, ParseResult, Schema, Stream } from "effect"
-import { KisBalanceSheetRow, KisChartRow, type KisChartRowWire, type KisFinanceFileWire, KisIncomeStatementRow } from "../../backtest/data/kisWire.js"
+import {
+  KisBalanceSheetRow, KisChartRow, type KisChartRowWire, type KisFinanceFileWire, KisIncomeStatementRow, KsdDividendRow
+} from "../../backtest/data/kisWire.js"
 import type { Ticker } from "../../domain/Money.js"
 import { addDays, type TradeDate, toKisDate } from "../../domain/Time.js"
 import { basicQuotes, stockInfo } from "../catalog/index.js"
@@ -95,11 +98,21 @@ const decodeRows = <A, I>(schema: Schema.Schema<A, I>, endpoint: string, ticker:
     }))
 }
 
+/** The first day of the fiscal period ending in the oldest `stac_yymm` of `rows` (12 months back), as YYYYMMDD. */
+const oldestPeriodStart = (rows: ReadonlyArray<{ readonly stac_yymm: string }>): string | undefined => {
+  let oldest: string | undefined
+  for (const r of rows) if (oldest === undefined || r.stac_yymm < oldest) oldest = r.stac_yymm
+  if (oldest === undefined) return undefined
+  const months = Number(oldest.slice(0, 4)) * 12 + Number(oldest.slice(4, 6)) - 1 - 11
+  return `${Math.floor(months / 12)}${String((months % 12) + 1).padStart(2, "0")}01`
+}
+
 /**
- * The balance sheet and income statement of a symbol, annual (FID_DIV_CLS_CODE 0) and quarterly (1), in the
- * `data/finance/<code>.json` shape. Real KIS only: the mock server answers KisNotOnMock.
+ * The balance sheet and income statement of a symbol, annual (FID_DIV_CLS_CODE 0) and quarterly (1), and its
+ * cash dividends (ksdinfo/dividend, every kind, record dates from the start of the oldest statement period through
+ * `through`), in the `data/finance/<code>.json` shape. Real KIS only: the mock server answers KisNotOnMock.
  */
-export const fetchFinanceFile = (client: Client, ticker: Ticker): Effect.Effect<KisFinanceFileWire, KisReadError> =>
+export const fetchFinanceFile = (client: Client, ticker: Ticker, through: TradeDate): Effect.Effect<KisFinanceFileWire, KisReadError> =>
   Effect.gen(function* () {
     const query = (period: "0" | "1") => ({ FID_DIV_CLS_CODE: period, FID_COND_MRKT_DIV_CODE: "J", FID_INPUT_ISCD: ticker })
     const sheets = decodeRows(KisBalanceSheetRow, "balanceSheet", ticker, "output")
@@ -110,8 +123,13 @@ export const fetchFinanceFile = (client: Client, ticker: Ticker): Effect.Effect<
       client.call(stockInfo.incomeStatement, query("0")),
       client.call(stockInfo.incomeStatement, query("1"))
     ])
-    return {
-      balance_sheet: { annual: yield* sheets(bsAnnual.output), quarterly: yield* sheets(bsQuarter.output) },
-      income_statement: { annual: yield* incomes(isAnnual.output), quarterly: yield* incomes(isQuarter.output) }
-    }
+    const balance_sheet = { annual: yield* sheets(bsAnnual.output), quarterly: yield* sheets(bsQuarter.output) }
+    const income_statement = { annual: yield* incomes(isAnnual.output), quarterly: yield* incomes(isQuarter.output) }
+    const from = oldestPeriodStart([...balance_sheet.annual, ...balance_sheet.quarterly, ...income_statement.annual, ...income_statement.quarterly])
+    if (from === undefined) return { balance_sheet, income_statement, dividend: [] }
+    const answer = yield* client.call(stockInfo.dividend, { CTS: "", GB1: "0", F_DT: from, T_DT: toKisDate(through), SHT_CD: ticker, HIGH_GB: "" })
+    // With SHT_CD set KIS lists that code only; other share classes have codes of their own.
+    const rows = answer.output1.filter((r) => (r.sht_cd ?? "").trim() === "" || (r.sht_cd ?? "").trim() === ticker)
+    const dividend = yield* decodeRows(KsdDividendRow, "dividend", ticker, "output1")(rows)
+    return { balance_sheet, income_statement, dividend }
   })

@@ -1,15 +1,18 @@
-// Stock-info and calendar APIs in KIS shapes: finance/balance-sheet, income-statement and financial-ratio from the data
-// folder's statement files (only periods disclosed by the simulated date), and chk-holiday from the KRX calendar.
+// Stock-info and calendar APIs in KIS shapes: finance/balance-sheet, income-statement and financial-ratio, and
+// ksdinfo/dividend from the data folder's statement files (only what is known by the simulated date),
+// search-stock-info from the universe, and chk-holiday from the KRX calendar.
+import type { SymbolInfo } from "../../backtest/data/DataSet.js"
 import { DEFAULT_LAGS } from "../../backtest/data/statements.js"
 import { KRX_CALENDAR } from "../../domain/krx/calendar.js"
 import { addDays, dayOfWeek, type TradeDate, toKisDate } from "../../domain/Time.js"
-import { QUOTE_OK } from "../messages.js"
+import { QUOTE_OK, STOCK_INFO_OK } from "../messages.js"
 import { dec, type Reply, success } from "./reply.js"
 
-/** Raw `data/finance/<code>.json`: KIS `output` rows of each statement, annual and quarterly. */
+/** Raw `data/finance/<code>.json`: KIS `output` rows of each statement, annual and quarterly, and the KSD dividend rows. */
 export interface RawFinance {
   readonly balance_sheet?: { readonly annual?: ReadonlyArray<Record<string, string>>; readonly quarterly?: ReadonlyArray<Record<string, string>> }
   readonly income_statement?: { readonly annual?: ReadonlyArray<Record<string, string>>; readonly quarterly?: ReadonlyArray<Record<string, string>> }
+  readonly dividend?: ReadonlyArray<Record<string, string>>
 }
 
 export const BALANCE_SHEET_FIELDS = [
@@ -89,6 +92,67 @@ export const financialRatioReply = (raw: RawFinance | undefined, quarterly: bool
     }
   })
   return success(QUOTE_OK, { output })
+}
+
+/** The `divi_kind` GB1 1 and 2 of ksdinfo/dividend select: year-end (결산), interim (중간); 0 selects every kind. */
+const DIVIDEND_KINDS: Readonly<Record<string, ReadonlyArray<string>>> = { "1": ["결산"], "2": ["중간"] }
+
+/** The query of ksdinfo/dividend: the symbols asked for (SHT_CD, or every symbol when it is blank), GB1, and the
+ * record-date range (YYYYMMDD). */
+export interface DividendQuery {
+  readonly codes: ReadonlyArray<string>
+  readonly kind: string
+  readonly from: string
+  readonly to: string
+}
+
+/**
+ * ksdinfo/dividend (HHKDB669102C0): `output1` rows of dividends whose record date lies in [F_DT, T_DT] and on or
+ * before the simulated date (the data holds no announcement dates), newest record date first, amounts zero-padded
+ * as KIS writes them. The data has no face value, so face_val and the rates are zero.
+ */
+export const dividendReply = (
+  finance: ReadonlyMap<string, RawFinance>, names: (code: string) => string, query: DividendQuery, today: TradeDate
+): Reply => {
+  const kinds = DIVIDEND_KINDS[query.kind]
+  const last = toKisDate(today) < query.to ? toKisDate(today) : query.to
+  const rows = query.codes.flatMap((code) => (finance.get(code)?.dividend ?? [])
+    .filter((d) => {
+      const date = d["record_date"] ?? ""
+      return date >= query.from && date <= last && (kinds === undefined || kinds.includes(d["divi_kind"] ?? ""))
+    })
+    .map((d) => ({
+      record_date: d["record_date"]!, sht_cd: code, isin_name: names(code), divi_kind: d["divi_kind"] ?? "", face_val: "000000000",
+      per_sto_divi_amt: (d["per_sto_divi_amt"] ?? "0").trim().padStart(12, "0"), divi_rate: "  0.00", stk_divi_rate: "  0.00",
+      divi_pay_dt: "", stk_div_pay_dt: "", odd_pay_dt: "", stk_kind: d["stk_kind"] ?? "보통", high_divi_gb: ""
+    })))
+  rows.sort((a, b) => (a.record_date === b.record_date ? a.sht_cd.localeCompare(b.sht_cd) : b.record_date.localeCompare(a.record_date)))
+  return success(QUOTE_OK, { output1: rows })
+}
+
+/**
+ * search-stock-info (CTPF1002R): the documentation example's keys, filled from the universe (code, name, market,
+ * listed shares, listing date, fiscal year end); what the data does not hold is blank as KIS leaves it.
+ */
+export const stockInfoReply = (info: SymbolInfo, settlement: string | undefined): Reply => {
+  const listed = info.listedOn === undefined ? "" : toKisDate(info.listedOn)
+  const market = info.instrument.market
+  const output = {
+    pdno: `00000A${info.ticker}`, prdt_type_cd: "300", mket_id_cd: market === "KOSPI" ? "STK" : market === "KOSDAQ" ? "KSQ" : "KNX",
+    scty_grp_id_cd: "ST", excg_dvsn_cd: market === "KOSPI" ? "02" : "03", setl_mmdd: settlement ?? "12",
+    lstg_stqt: String(info.sharesOutstanding ?? 0), lstg_cptl_amt: "0", cpta: "0", papr: "0", issu_pric: "0", kospi200_item_yn: "N",
+    scts_mket_lstg_dt: market === "KOSPI" ? listed : "", scts_mket_lstg_abol_dt: "",
+    kosdaq_mket_lstg_dt: market === "KOSDAQ" ? listed : "", kosdaq_mket_lstg_abol_dt: "",
+    frbd_mket_lstg_dt: market === "KONEX" ? listed : "", frbd_mket_lstg_abol_dt: "", reits_kind_cd: "", etf_dvsn_cd: "0",
+    oilf_fund_yn: "N", idx_bztp_lcls_cd: "", idx_bztp_mcls_cd: "", idx_bztp_scls_cd: "", stck_kind_cd: "101", mfnd_opng_dt: "",
+    mfnd_end_dt: "", dpsi_erlm_cncl_dt: "", etf_cu_qty: "0", prdt_name: info.name, prdt_name120: info.name, prdt_abrv_name: info.name,
+    std_pdno: "", prdt_eng_name: info.name, prdt_eng_name120: info.name, prdt_eng_abrv_name: info.name, dpsi_aptm_erlm_yn: "Y",
+    etf_txtn_type_cd: "", etf_type_cd: "", lstg_abol_dt: "", nwst_odst_dvsn_cd: "1", sbst_pric: "0", thco_sbst_pric: "0",
+    thco_sbst_pric_chng_dt: "", tr_stop_yn: "N", admn_item_yn: "N", thdt_clpr: "0", bfdy_clpr: "0", clpr_chng_dt: "",
+    std_idst_clsf_cd: "", std_idst_clsf_cd_name: "", idx_bztp_lcls_cd_name: "", idx_bztp_mcls_cd_name: "", idx_bztp_scls_cd_name: "",
+    ocr_no: "", crfd_item_yn: "N", elec_scty_yn: "Y"
+  }
+  return success(STOCK_INFO_OK, { output })
 }
 
 export const HOLIDAY_ROWS = 24

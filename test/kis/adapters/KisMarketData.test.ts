@@ -49,20 +49,38 @@ describe("KisMarketData", () => {
       expect(calls.every((c) => c.query.get("FID_ORG_ADJ_PRC") === "0")).toBe(true)
     })))
 
-  it.live("statements: the loader's conversion of the same rows, only those available by the clock's today", () =>
+  it.live("statements: the loader's conversion of the same rows and KSD dividends, only those available by the clock's today", () =>
     withData(() => "2024-05-20" as TradeDate, (data, fake) => Effect.gen(function* () {
       const statements = yield* data.statements(T)
       const f = fake.symbols[FAKE_TICKER]!.finance!
       const file = yield* Schema.decodeUnknown(KisFinanceFile)({
         balance_sheet: { annual: f.balanceSheet.annual, quarterly: f.balanceSheet.quarterly },
-        income_statement: { annual: f.incomeStatement.annual, quarterly: f.incomeStatement.quarterly }
+        income_statement: { annual: f.incomeStatement.annual, quarterly: f.incomeStatement.quarterly },
+        dividend: f.dividends.filter((d) => d["record_date"]! >= "20220101")
       })
       const expected = statementsFromKis(T, file, 12, DEFAULT_LAGS).filter((s) => s.availableFrom <= "2024-05-20")
       expect(statements).toEqual(expected)
       // 2023 annual (available 2024-03-30) and Q1 2024 (2024-05-15) are known; Q2 2024 is not yet
       expect(statements.map((s) => `${s.periodType} ${s.periodEnd}`)).toEqual(["annual 2022-12-31", "annual 2023-12-31", "quarter 2024-03-31"])
       expect(statements[1]).toMatchObject({ revenue: 258_935_500_000_000, currentAssets: 195_936_600_000_000, filingDateKnown: false })
+      // cash per share of the record dates inside each period, from KIS's zero-padded amounts
+      expect(statements.map((s) => s.dividendPerShare)).toEqual([0, 722, 361])
       expect(fake.to(PATHS.balanceSheet).map((r) => r.query.get("FID_DIV_CLS_CODE")).sort()).toEqual(["0", "1"])
+      // one dividend call: every kind, from the start of the oldest statement period (2022 annual) through today
+      const dividendCalls = fake.to(PATHS.dividend)
+      expect(dividendCalls).toHaveLength(1)
+      expect(Object.fromEntries(["SHT_CD", "GB1", "F_DT", "T_DT", "CTS", "HIGH_GB"].map((k) => [k, dividendCalls[0]!.query.get(k)])))
+        .toEqual({ SHT_CD: T, GB1: "0", F_DT: "20220101", T_DT: "20240520", CTS: "", HIGH_GB: "" })
+    })))
+
+  it.live("listing: market, listed shares and listing date from search-stock-info, as the loader reads universe.json", () =>
+    withData(lastBarDay, (data, fake) => Effect.gen(function* () {
+      expect(yield* data.listing!(T)).toEqual({
+        name: "삼성전자", instrument: { market: "KOSPI", kind: "stock" }, listedOn: "1975-06-11", sharesOutstanding: 5_969_782_550
+      })
+      expect(fake.to(PATHS.stockInfo)[0]!.query.get("PDNO")).toBe(T)
+      const error = yield* Effect.flip(data.listing!("000001" as Ticker))
+      expect(error).toMatchObject({ _tag: "MarketDataUnavailable", ticker: "000001" })
     })))
 
   it.live("statements on the mock server are MarketDataUnavailable without a request (KIS offers no financials there)", () =>

@@ -1,6 +1,7 @@
 // A stateful fake KIS server on 127.0.0.1 for adapter and fetch-data tests: one account and a small market speaking
 // the KIS wire format of order-cash, order-rvsecncl, inquire-daily-ccld, inquire-balance (both tr_cont-paged),
-// inquire-price, the daily chart (≤ 100 rows per call), balance-sheet, income-statement and search-stock-info.
+// inquire-price, the daily chart (≤ 100 rows per call), balance-sheet, income-statement, ksdinfo/dividend and
+// search-stock-info.
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Layer, type Scope } from "effect"
 import { KisClient } from "../../../../src/kis/KisClient.js"
@@ -16,7 +17,8 @@ export const PATHS = {
   chart: "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice",
   balanceSheet: "/uapi/domestic-stock/v1/finance/balance-sheet",
   incomeStatement: "/uapi/domestic-stock/v1/finance/income-statement",
-  stockInfo: "/uapi/domestic-stock/v1/quotations/search-stock-info"
+  stockInfo: "/uapi/domestic-stock/v1/quotations/search-stock-info",
+  dividend: "/uapi/domestic-stock/v1/ksdinfo/dividend"
 } as const
 
 /** A daily bar as the chart API sends it (prices as numbers here, strings on the wire). */
@@ -39,6 +41,8 @@ export interface FakeSymbol {
   readonly finance?: {
     readonly balanceSheet: { readonly annual: ReadonlyArray<Record<string, string>>; readonly quarterly: ReadonlyArray<Record<string, string>> }
     readonly incomeStatement: { readonly annual: ReadonlyArray<Record<string, string>>; readonly quarterly: ReadonlyArray<Record<string, string>> }
+    /** ksdinfo/dividend output1 rows, as KIS writes them (zero-padded amounts). */
+    readonly dividends: ReadonlyArray<Record<string, string>>
   }
 }
 
@@ -131,7 +135,13 @@ export const defaultSymbols = (today: string): Record<string, FakeSymbol> => ({
           { stac_yymm: "202406", sale_account: "1237509.00", bsop_prti: "170000.00", thtr_ntin: "200000.00" },
           { stac_yymm: "202403", sale_account: "637454.00", bsop_prti: "66000.00", thtr_ntin: "67000.00" }
         ]
-      }
+      },
+      dividends: [
+        { record_date: "20240331", sht_cd: FAKE_TICKER, isin_name: "삼성전자", divi_kind: "분기", face_val: "000000100", per_sto_divi_amt: "000000000361", divi_rate: "361.00", stk_divi_rate: "  0.00", divi_pay_dt: "2024/05/20", stk_div_pay_dt: "", odd_pay_dt: "", stk_kind: "보통", high_divi_gb: "" },
+        { record_date: "20231231", sht_cd: FAKE_TICKER, isin_name: "삼성전자", divi_kind: "결산", face_val: "000000100", per_sto_divi_amt: "000000000361", divi_rate: "361.00", stk_divi_rate: "  0.00", divi_pay_dt: "2024/04/19", stk_div_pay_dt: "", odd_pay_dt: "", stk_kind: "보통", high_divi_gb: "" },
+        { record_date: "20230930", sht_cd: FAKE_TICKER, isin_name: "삼성전자", divi_kind: "분기", face_val: "000000100", per_sto_divi_amt: "000000000361", divi_rate: "361.00", stk_divi_rate: "  0.00", divi_pay_dt: "2023/11/20", stk_div_pay_dt: "", odd_pay_dt: "", stk_kind: "보통", high_divi_gb: "" },
+        { record_date: "20211231", sht_cd: FAKE_TICKER, isin_name: "삼성전자", divi_kind: "결산", face_val: "000000100", per_sto_divi_amt: "000000000361", divi_rate: "361.00", stk_divi_rate: "  0.00", divi_pay_dt: "2022/04/20", stk_div_pay_dt: "", odd_pay_dt: "", stk_kind: "보통", high_divi_gb: "" }
+      ]
     }
   },
   "000660": { name: "SK하이닉스", market: "STK", price: 128_500, base: 128_500, bars: weekdayBars(40, today, 120_000) }
@@ -278,6 +288,10 @@ export const startFakeKis = (options: FakeKisOptions = {}): Effect.Effect<FakeKi
           if (finance === undefined) return ok({ msg_cd: "KIOK0560", msg1: "조회할 내용이 없습니다", output: [] })
           const statement = req.path === PATHS.balanceSheet ? finance.balanceSheet : finance.incomeStatement
           return ok({ output: q("FID_DIV_CLS_CODE") === "1" ? statement.quarterly : statement.annual })
+        }
+        case PATHS.dividend: {
+          const rows = symbols[q("SHT_CD")]?.finance?.dividends ?? []
+          return ok({ output1: rows.filter((r) => r["record_date"]! >= q("F_DT") && r["record_date"]! <= q("T_DT")) })
         }
         case PATHS.stockInfo: {
           const code = q("PDNO")
