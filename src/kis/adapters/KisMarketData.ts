@@ -2,7 +2,7 @@
 // back 100 rows per call, the listing (search-stock-info), and point-in-time statements with dividends (ksdinfo)
 // converted exactly as the backtest loader converts data/finance and data/universe.json.
 import { Chunk, Effect, Layer, Schema, Stream } from "effect"
-import { KisFinanceFile } from "../../backtest/data/kisWire.js"
+import { KisFinanceFile, type KisUniverseRow } from "../../backtest/data/kisWire.js"
 import { DEFAULT_LAGS, statementsFromKis } from "../../backtest/data/statements.js"
 import type { Ticker } from "../../domain/Money.js"
 import type { TradeDate } from "../../domain/Time.js"
@@ -21,8 +21,22 @@ export const KisMarketDataLive: Layer.Layer<MarketData, never, KisClient | Marke
   Effect.gen(function* () {
     const kis = yield* KisClient
     const clock = yield* MarketClock
+    // search-stock-info answers the same all day: one call per symbol and trading day serves listing and statements
+    let rowsDay: TradeDate | undefined
+    const rows = new Map<Ticker, KisUniverseRow>()
     const universeRow = (ticker: Ticker) =>
-      Effect.flatMap(kis.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: ticker }), (r) => toUniverseRow(r.output))
+      Effect.gen(function* () {
+        const today = yield* clock.today
+        if (today !== rowsDay) {
+          rows.clear()
+          rowsDay = today
+        }
+        const known = rows.get(ticker)
+        if (known !== undefined) return known
+        const row = yield* Effect.flatMap(kis.call(stockInfo.searchStockInfo, { PRDT_TYPE_CD: "300", PDNO: ticker }), (r) => toUniverseRow(r.output))
+        rows.set(ticker, row)
+        return row
+      })
     return MarketData.of({
       quote: (ticker: Ticker) =>
         Effect.gen(function* () {

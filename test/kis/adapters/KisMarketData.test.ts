@@ -79,6 +79,10 @@ describe("KisMarketData", () => {
         name: "삼성전자", instrument: { market: "KOSPI", kind: "stock" }, listedOn: "1975-06-11", sharesOutstanding: 5_969_782_550
       })
       expect(fake.to(PATHS.stockInfo)[0]!.query.get("PDNO")).toBe(T)
+      // the same trading day's listing and statements share one search-stock-info call
+      yield* data.listing!(T)
+      yield* data.statements(T)
+      expect(fake.to(PATHS.stockInfo)).toHaveLength(1)
       const error = yield* Effect.flip(data.listing!("000001" as Ticker))
       expect(error).toMatchObject({ _tag: "MarketDataUnavailable", ticker: "000001" })
     })))
