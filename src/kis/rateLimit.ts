@@ -8,7 +8,8 @@ export type RequestPriority = "order" | "read"
 /** Default slack added to the one-second window: covers send-to-arrival jitter on loopback and LAN paths. */
 export const DEFAULT_WINDOW_MARGIN = Duration.millis(25)
 
-const WINDOW_MS = 1000
+/** The window in microseconds: the limiter keeps time in whole microseconds, so its sums are exact. */
+const WINDOW_US = 1_000_000
 /** Log entry of a granted request that has not been sent yet: its slot cannot be reused. */
 const PENDING = Number.POSITIVE_INFINITY
 
@@ -52,8 +53,9 @@ export const makeKisRateLimiter = (
 ): Effect.Effect<KisRateLimiter, never, Scope.Scope> =>
   Effect.gen(function* () {
     const limit = Math.max(1, Math.floor(requestsPerSecond))
-    const spanMs = WINDOW_MS + Duration.toMillis(margin)
-    const spacingMs = WINDOW_MS / limit
+    const spanUs = WINDOW_US + Math.round(Duration.toMillis(margin) * 1000)
+    // rounded up: grants are never closer than 1 s / limit
+    const spacingUs = Math.ceil(WINDOW_US / limit)
     /** Send times of the last `limit` grants, in grant order; `oldest` indexes the entry the next grant replaces. */
     const sends = new Float64Array(limit).fill(Number.NEGATIVE_INFINITY)
     /** The slot owning each entry, so a late `sent` of a finished request cannot touch a reused entry. */
@@ -65,12 +67,12 @@ export const makeKisRateLimiter = (
     /** One clock for the whole log (the TestClock in tests), whichever fiber calls. */
     const clock = yield* Effect.clock
     /**
-     * Milliseconds with a fraction: above 1000/s the spacing is under a millisecond, and a whole-millisecond clock
-     * would hold back a request that is due until the next millisecond.
+     * Whole microseconds: above 1000/s the spacing is under a millisecond (a millisecond clock would hold back a request
+     * that is due), and integer sums never round a grant a hair early.
      */
-    const now = () => Number(clock.unsafeCurrentTimeNanos()) / 1e6
+    const now = () => Number(clock.unsafeCurrentTimeNanos() / 1000n)
     const hasWaiters = () => waiting.order.length > 0 || waiting.read.length > 0
-    const freeAt = () => Math.max(sends[oldest]! + spanMs, lastGrant + spacingMs)
+    const freeAt = () => Math.max(sends[oldest]! + spanUs, lastGrant + spacingUs)
 
     class Slot implements RateSlot {
       constructor(private readonly index: number) {}
@@ -104,7 +106,7 @@ export const makeKisRateLimiter = (
         wake.unsafeClose()
         return wake.await
       }
-      if (freeAt() > at) return clock.sleep(Duration.millis(freeAt() - at))
+      if (freeAt() > at) return clock.sleep(Duration.micros(BigInt(freeAt() - at)))
       const next = (waiting.order.shift() ?? waiting.read.shift())!
       next.slot = grant(at)
       next.resume(Effect.void)

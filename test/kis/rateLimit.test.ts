@@ -84,6 +84,13 @@ describe("KIS rate limiter", () => {
       }),
     { fastCheck: { numRuns: 25 } })
 
+  it.scoped("a spacing that is no whole number of microseconds is rounded up, never a hair short (1000/6 ms)", () =>
+    Effect.gen(function* () {
+      const read = (at: number): Arrival => ({ at, priority: "read", sendDelay: 0 })
+      const grants = (yield* simulate(6, [read(90), read(257), read(90)])).map((o) => o.granted).sort((a, b) => a - b)
+      for (let i = 1; i < grants.length; i++) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(1000 / 6)
+    }))
+
   it.scoped("10x overload for 10 s at 20/s: sustains at least 95 % of the limit, never above it", () =>
     Effect.gen(function* () {
       // 200 requests/s offered as a burst of 20 every 100 ms (one TestClock wake-up per burst keeps the test fast)
