@@ -3,11 +3,11 @@
 // calls undici's dispatch API directly: @effect/platform's undici HttpClient adds 250-400 µs a read over it on
 // loopback, spans off (URL, AbortController and Readable body per request; bench/kis-pipeline.ts), far beyond
 // the 50 µs budget. One client per app key.
-import { Chunk, Clock, Context, DefaultServices, Duration, Effect, type Fiber, FiberRef, Layer, LogLevel, Option, Redacted, Schedule, Schema, Stream, Tracer } from "effect"
+import { Chunk, Clock, Context, DefaultServices, Duration, Effect, Fiber, FiberRef, Layer, LogLevel, Option, Redacted, Schedule, Schema, Stream, Tracer } from "effect"
 import { Headers } from "@effect/platform"
 import { Agent, type Dispatcher } from "undici"
 import {
-  AUTO_PARAMS, checkParams, decodeResponse, type EndpointSpec, type ParamsOf, type ResponseOf, type VariantOf
+  AUTO_PARAMS, autoParamsOf, checkParams, decodeResponse, type EndpointSpec, type ParamsOf, type ResponseOf, type VariantOf
 } from "./catalog/define.js"
 import {
   KisApiError, KisAuthenticationError, KisDecodeError, KisNotOnMock, KisOutcomeUnknown, type KisOrderError,
@@ -324,31 +324,23 @@ interface Caller {
   readonly debug: boolean
   readonly traced: boolean
 }
+/** A fiber as a caller: its observation settings, read once per request. */
+const callerOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): Caller => ({
+  fiber,
+  debug: fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal <= LogLevel.Debug.ordinal,
+  traced: Context.get(fiber.getFiberRef(DefaultServices.currentServices), Tracer.Tracer) !== BUILT_IN_TRACER
+})
 /** Runs `f` with the calling fiber and its observation settings, in one step. */
 const withCaller = <A, E>(f: (caller: Caller) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.withFiberRuntime((fiber) =>
-    f({
-      fiber,
-      debug: fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal <= LogLevel.Debug.ordinal,
-      traced: Context.get(fiber.getFiberRef(DefaultServices.currentServices), Tracer.Tracer) !== BUILT_IN_TRACER
-    }))
+  Effect.withFiberRuntime((fiber) => f(callerOf(fiber)))
+
+/** Orders are sent at most once; the OAuth posts (no TR id) travel as orders in the limiter but are not orders. */
+const isOrderExchange = (req: WireRequest): boolean => req.priority === "order" && req.trId !== ""
 
 /** The debug line of a response (callers skip it when debug logging is off). */
 const logResponse = (req: WireRequest, r: WireResponse): Effect.Effect<void> =>
   Effect.logDebug("KIS response").pipe(
     Effect.annotateLogs({ status: r.status, msgCode: String(r.body["msg_cd"] ?? ""), kisPath: req.path, trId: req.trId }))
-
-/** Parameters the client fills in for an endpoint (account, empty continuation keys), computed once per endpoint. */
-const autoDefaults = new WeakMap<EndpointSpec, ReadonlyArray<string>>()
-const autoParamsOf = (spec: EndpointSpec): ReadonlyArray<string> => {
-  let names = autoDefaults.get(spec)
-  if (names === undefined) {
-    const declared = new Set<string>([...spec.required, ...spec.optional])
-    names = AUTO_PARAMS.filter((name) => declared.has(name))
-    autoDefaults.set(spec, names)
-  }
-  return names
-}
 
 export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
   scoped: Effect.gen(function* () {
@@ -401,7 +393,7 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
 
     /** Sends one request and reads its envelope; a debug line and a span per request only when someone looks. */
     const exchange = <A, E>(req: WireRequest, headers: ReadonlyArray<string>, caller: Caller, then: Continuation<A, E>): Effect.Effect<A, E> => {
-      const isOrder = req.priority === "order" && req.trId !== ""
+      const isOrder = isOrderExchange(req)
       if (!caller.debug && !caller.traced) return transmit(req, isOrder, headers, caller, then)
       const sent = transmit(req, isOrder, headers, caller, passThrough<ExchangeError>())
       const logged = caller.debug ? Effect.tap(sent, (r) => logResponse(req, r)) : sent
@@ -481,9 +473,11 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
     const notSentYet = (req: WireRequest) => <E extends KisReadError>(e: E): E | KisTransportError =>
       e._tag === "KisTransportError" ? new KisTransportError({ path: req.path, reason: `${e.path}: ${e.reason}`, beforeSend: true }) : e
 
+    const needsHashkey = (req: WireRequest) => req.method === "POST" && req.priority === "order" && options.useHashkey
+
     const attempt = <A, E>(req: WireRequest, token: Redacted.Redacted<string>, caller: Caller, then: Continuation<A, E, KisOrderError>): Effect.Effect<A, E> => {
       const headers = headersFor(req, token)
-      if (!(req.method === "POST" && req.priority === "order" && options.useHashkey)) return exchange(req, headers, caller, then)
+      if (!needsHashkey(req)) return exchange(req, headers, caller, then)
       return Effect.matchEffect(hashkeyOf(req, caller), {
         onFailure: (e) => then.failed(notSentYet(req)(e)),
         onSuccess: (hash) => exchange(req, [...headers, "hashkey", hash], caller, then)
@@ -545,8 +539,26 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
         return isTransientRead(first) ? continueWith(retried(this.req, this.caller, first), this.then) : this.then.failed(first)
       }
     }
-    const sendRead = <A, E>(req: WireRequest, caller: Caller, then: Continuation<A, E, KisOrderError>): Effect.Effect<A, E> =>
-      send(req, caller, new AfterRead(req, caller, then))
+
+    /**
+     * One request of a call, as a single async step of the caller's fiber: in the usual case (token cached, a slot
+     * free, no hashkey, nobody logging at debug level or tracing) the request starts within the step's registration,
+     * with no step before it, exactly as `send` would start it. Otherwise the step goes on with `send`, which waits
+     * for what is missing. Reads get their retries (AfterRead); orders go out once.
+     */
+    const launch = <A>(req: WireRequest, last: Continuation<A, KisOrderError, KisOrderError>): Effect.Effect<A, KisOrderError> =>
+      Effect.async<A, KisOrderError>((resume) => {
+        // The registration runs synchronously inside the fiber's run loop, where Effect keeps the running fiber.
+        const fiber = Option.getOrUndefined(Fiber.getCurrentFiber())
+        if (fiber === undefined) return resume(Effect.dieMessage("KisClient: a request ran outside a fiber"))
+        const caller = callerOf(fiber)
+        const then = req.priority === "order" ? last : new AfterRead(req, caller, last)
+        const token = tokens.peek(clock.unsafeCurrentTimeMillis())
+        if (token === undefined || caller.debug || caller.traced || needsHashkey(req)) return resume(send(req, caller, then))
+        const slot = limiter.tryAcquire()
+        if (slot === undefined) return resume(send(req, caller, then)) // queues for its slot (nothing was taken here)
+        start(req, isOrderExchange(req), headersFor(req, token), caller, slot, new AfterAttempt(req, token, caller, then), resume)
+      })
     /**
      * The retries of a read after its first transient failure, set up only then: the schedule's first step sees
      * that failure (replayed, nothing re-sent), exactly as if the whole read had run under Effect.retry.
@@ -600,14 +612,14 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
       }
     }
 
-    /** Calls one endpoint once (first page) and decodes its body. Orders: exactly one send, never retried. */
-    const call = <E extends EndpointSpec>(spec: E, params: ParamsOf<E>, opts?: CallOptions<VariantOf<E>>): Effect.Effect<ResponseOf<E>, CallError<E>> =>
-      withCaller((caller) => {
-        const req = prepare(spec, params as Record<string, string>, opts?.variant)
-        if (isLocalAnswer(req)) return Effect.fail(req)
-        const decode = new DecodeBody(spec, req)
-        return req.priority === "order" ? send(req, caller, decode) : sendRead(req, caller, decode)
-      }) as Effect.Effect<ResponseOf<E>, CallError<E>>
+    /**
+     * Calls one endpoint once (first page) and decodes its body. Orders: exactly one send, never retried. The request
+     * is prepared (checked) here; the token, the slot and the send are taken each time the effect runs.
+     */
+    const call = <E extends EndpointSpec>(spec: E, params: ParamsOf<E>, opts?: CallOptions<VariantOf<E>>): Effect.Effect<ResponseOf<E>, CallError<E>> => {
+      const req = prepare(spec, params as Record<string, string>, opts?.variant)
+      return (isLocalAnswer(req) ? Effect.fail(req) : launch(req, new DecodeBody(spec, req))) as Effect.Effect<ResponseOf<E>, CallError<E>>
+    }
 
     /** One page of a paged read, and the request of the next page while KIS says more remain (tr_cont F or M). */
     class NextPage<E extends EndpointSpec> implements Continuation<readonly [ResponseOf<E>, Option.Option<WireRequest>], KisOrderError, KisOrderError> {
@@ -637,7 +649,7 @@ export class KisClient extends Effect.Service<KisClient>()("trader/KisClient", {
         if (isLocalAnswer(first)) return Effect.fail(first)
         // A read never ends in KisOutcomeUnknown: only orders are sent without retry and can be lost.
         return Effect.succeed(Stream.paginateEffect(first, (req) =>
-          withCaller((caller) => sendRead(req, caller, new NextPage(spec, req))) as Effect.Effect<readonly [ResponseOf<E>, Option.Option<WireRequest>], KisReadError>))
+          launch(req, new NextPage(spec, req)) as Effect.Effect<readonly [ResponseOf<E>, Option.Option<WireRequest>], KisReadError>))
       }))
 
     /** All pages of a paged read, failing rather than truncating beyond `maxPages`. */

@@ -1,11 +1,12 @@
 // Every KIS response body we have — the portal's documentation examples and bodies captured from real use —
-// decodes with its endpoint's catalog schema. Where an example's block shape contradicts its layout, the generator
-// already follows the example (see the "layout says" notes in the generated catalog), so none is exempt here.
-// fixtures/stock-manager-kis_live-UNVERIFIED is not read: its README says those files are not KIS payloads.
+// decodes with its endpoint's catalog schema, the plain decoder agreeing with the Schema. Where an example's block
+// shape contradicts its layout, the generator already follows the example (the "layout says" notes in the generated
+// catalog), so none is exempt. fixtures/stock-manager-kis_live-UNVERIFIED is not read: its README says not KIS payloads.
 import { Schema } from "effect"
 import { readdirSync, readFileSync } from "node:fs"
+import { isDeepStrictEqual } from "node:util"
 import { expect, it } from "vitest"
-import { decodeResponse, type EndpointSpec } from "../../src/kis/catalog/define.js"
+import { decodePlainBody, decodeResponse, decodeWithSchema, type EndpointSpec, normaliseBody } from "../../src/kis/catalog/define.js"
 import { endpointByPath } from "../../src/kis/catalog/index.js"
 import { KisDecodeError } from "../../src/kis/errors.js"
 import { ApprovalResponse, HashkeyResponse, RevokeResponse, TokenResponse } from "../../src/kis/schema/oauth.js"
@@ -43,6 +44,11 @@ const decodeBody = (path: string, body: unknown): { outcome: Outcome; detail: st
   if (spec === undefined) return { outcome: "failed", detail: `no catalog entry for ${path}` }
   const r = decodeResponse(spec, body)
   if (r instanceof KisDecodeError) return { outcome: "failed", detail: r.message }
+  // The plain decoder, where it answers, must agree with normalising and the Schema on every real body.
+  const plain = decodePlainBody(spec, body as Record<string, unknown>)
+  if (plain !== undefined && !isDeepStrictEqual(plain, decodeWithSchema(spec, normaliseBody(spec, body as Record<string, unknown>)))) {
+    return { outcome: "failed", detail: "the plain decoder and the Schema disagree" }
+  }
   // Every field is optional, so also demand that non-empty blocks share field names with the layout.
   for (const [name, [, fields]] of Object.entries(spec.blocks)) {
     const value = (r as Record<string, unknown>)[name]

@@ -80,18 +80,106 @@ export const endpoint = <
 >(spec: EndpointSpec<Req, Opt, Blocks, Variant, Kind>): EndpointSpec<Req, Opt, Blocks, Variant, Kind> => spec
 
 // ---------------------------------------------------------------------------------------------------------------
+// What each definition's checks and decoding need, derived once per definition on first use
+
+/**
+ * The last key order seen all lower-case at one place of a body. KIS answers an endpoint with the same key order
+ * each time and JSON.parse interns keys, so comparing keys by identity recognises a known layout without
+ * lower-casing each key again (toLowerCase is a runtime call, ~30 ns a key: 2-3 µs for an 80-field row).
+ */
+class LowerCaseKeyOrder {
+  private known: ReadonlyArray<string> = []
+
+  allLowerCase(row: object): boolean {
+    const known = this.known
+    let i = 0
+    for (const k in row) if (k !== known[i++]) return this.learn(row)
+    return i === known.length || this.learn(row)
+  }
+
+  private learn(row: object): boolean {
+    const keys = Object.keys(row)
+    for (const k of keys) if (k.toLowerCase() !== k) return false
+    this.known = keys
+    return true
+  }
+}
+
+/** One response block of a definition, as the plain decoder reads it. */
+class BlockReader {
+  private readonly layout: ReadonlySet<string>
+  private readonly keyOrder = new LowerCaseKeyOrder()
+
+  constructor(
+    readonly name: string,
+    readonly isArray: boolean,
+    fields: ReadonlyArray<string>,
+    /** The other name KIS uses for the block of a single-block endpoint (`output` ↔ `output1`). */
+    readonly twin: string | undefined
+  ) {
+    this.layout = new Set(fields)
+  }
+
+  /** A copy of a row with lower-case keys whose layout fields are all strings (or absent), else undefined. */
+  plainRow(row: unknown): Record<string, unknown> | undefined {
+    if (!isRecord(row)) return undefined
+    const copy = this.keyOrder.allLowerCase(row) ? { ...row } : (lowerKeys(row) as Record<string, unknown>)
+    // Non-string values are rare: only those are looked up in the layout (keys outside it may hold anything).
+    for (const k in copy) if (typeof copy[k] !== "string" && copy[k] !== undefined && this.layout.has(k)) return undefined
+    return copy
+  }
+}
+
+/** A definition's parameter names and block readers, built once per definition. */
+interface CompiledDefinition {
+  /** Declared parameter names (all upper-case, as generated). */
+  readonly declared: ReadonlySet<string>
+  /** The parameters the client fills in when absent, in AUTO_PARAMS order. */
+  readonly autoParams: ReadonlyArray<AutoParam>
+  readonly blocks: ReadonlyArray<BlockReader>
+  readonly envelopeKeyOrder: LowerCaseKeyOrder
+  /** The Schema decoder, built on first need (only bodies the plain decoder declines reach it). */
+  schemaDecoder: BodyDecoder | undefined
+}
+type BodyDecoder = (raw: unknown) => Either.Either<Record<string, unknown>, ParseResult.ParseError>
+
+const compiled = new WeakMap<EndpointSpec, CompiledDefinition>()
+const compiledOf = (spec: EndpointSpec): CompiledDefinition => {
+  let definition = compiled.get(spec)
+  if (definition === undefined) {
+    const declared = new Set<string>([...spec.required, ...spec.optional])
+    const names = Object.keys(spec.blocks)
+    const twinOf = (name: string) => (names.length !== 1 ? undefined : name === "output" ? "output1" : name === "output1" ? "output" : undefined)
+    definition = {
+      declared,
+      autoParams: AUTO_PARAMS.filter((name) => declared.has(name)),
+      blocks: Object.entries(spec.blocks).map(([name, [type, fields]]) => new BlockReader(name, type === "array", fields, twinOf(name))),
+      envelopeKeyOrder: new LowerCaseKeyOrder(),
+      schemaDecoder: undefined
+    }
+    compiled.set(spec, definition)
+  }
+  return definition
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Requests
+
+/** The parameters of an endpoint that the client fills in when absent (account, continuation keys). */
+export const autoParamsOf = (spec: EndpointSpec): ReadonlyArray<AutoParam> => compiledOf(spec).autoParams
 
 /** Checks required parameters and upper-cases keys (POST bodies must be upper-case; GET accepts either). */
 export const checkParams = (
   spec: EndpointSpec,
   params: Readonly<Record<string, string | undefined>>
 ): KisValidationError | Record<string, string> => {
+  const { declared } = compiledOf(spec)
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(params)) {
+  for (const k in params) {
+    const v = params[k]
     if (v === undefined) continue
     if (typeof v !== "string") return new KisValidationError({ endpoint: spec.name, field: k, reason: "must be a string" })
-    out[k.toUpperCase()] = v
+    out[declared.has(k) ? k : k.toUpperCase()] = v // declared names are upper-case already
   }
   for (const k of spec.required) {
     if (!(k in out)) return new KisValidationError({ endpoint: spec.name, field: k, reason: "is required" })
@@ -125,16 +213,10 @@ export const responseSchema = (spec: EndpointSpec): Schema.Schema<Record<string,
   }) as unknown as Schema.Schema<Record<string, unknown>, Record<string, unknown>>
 }
 
-type BodyDecoder = (raw: unknown) => Either.Either<Record<string, unknown>, ParseResult.ParseError>
-/** Decoders are built once per endpoint, on first use. */
-const decoders = new WeakMap<EndpointSpec, BodyDecoder>()
-const decoderOf = (spec: EndpointSpec): BodyDecoder => {
-  let decoder = decoders.get(spec)
-  if (decoder === undefined) {
-    decoder = Schema.decodeUnknownEither(responseSchema(spec), { errors: "first" })
-    decoders.set(spec, decoder)
-  }
-  return decoder
+const schemaDecoderOf = (spec: EndpointSpec): BodyDecoder => {
+  const definition = compiledOf(spec)
+  definition.schemaDecoder ??= Schema.decodeUnknownEither(responseSchema(spec), { errors: "first" })
+  return definition.schemaDecoder
 }
 
 /** A copy of an object with lower-case keys (anything else is returned as is). */
@@ -157,19 +239,14 @@ export const normaliseBody = (spec: EndpointSpec, raw: Record<string, unknown>):
   const body = lowerKeys(raw) as Record<string, unknown>
   if (body["msg1"] === undefined && typeof body["msg"] === "string") body["msg1"] = body["msg"]
   if (typeof body["msg1"] === "string") body["msg1"] = body["msg1"].trim()
-  const names = Object.keys(spec.blocks)
-  if (names.length === 1) {
-    const only = names[0]!
-    const twin = only === "output" ? "output1" : only === "output1" ? "output" : undefined
-    if (twin !== undefined && body[only] === undefined && body[twin] !== undefined) body[only] = body[twin]
-  }
-  for (const [name, [type]] of Object.entries(spec.blocks)) {
+  for (const { name, isArray, twin } of compiledOf(spec).blocks) {
+    if (twin !== undefined && body[name] === undefined && body[twin] !== undefined) body[name] = body[twin]
     const v = body[name]
     if (v === undefined || v === null || v === "") {
       delete body[name]
       continue
     }
-    if (type === "array") body[name] = (Array.isArray(v) ? v : [v]).map(lowerKeys)
+    if (isArray) body[name] = (Array.isArray(v) ? v : [v]).map(lowerKeys)
     else body[name] = Array.isArray(v) && v.length <= 1 ? (v.length === 1 ? lowerKeys(v[0]) : undefined) : lowerKeys(v)
     if (body[name] === undefined) delete body[name]
   }
@@ -178,23 +255,20 @@ export const normaliseBody = (spec: EndpointSpec, raw: Record<string, unknown>):
 
 /** Decodes a raw body with the endpoint's schema; a mismatch names the endpoint and the field path. */
 export const decodeResponse = <E extends EndpointSpec>(spec: E, raw: unknown): KisDecodeError | ResponseOf<E> => {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    return new KisDecodeError({ endpoint: spec.name, field: "(body)", issue: "expected a JSON object" })
-  }
-  const body = normaliseBody(spec, raw as Record<string, unknown>)
-  const fast = decodePlainBody(spec, body)
+  if (!isRecord(raw)) return new KisDecodeError({ endpoint: spec.name, field: "(body)", issue: "expected a JSON object" })
+  const fast = decodePlainBody(spec, raw)
   if (fast !== undefined) return fast as ResponseOf<E>
-  return decodeWithSchema(spec, body) as KisDecodeError | ResponseOf<E>
+  return decodeWithSchema(spec, normaliseBody(spec, raw)) as KisDecodeError | ResponseOf<E>
 }
 
-/** The Schema path: authoritative, and the one that explains a mismatch. */
+/** The Schema path, on a normalised body: authoritative, and the one that explains a mismatch. */
 export const decodeWithSchema = (spec: EndpointSpec, body: Record<string, unknown>): KisDecodeError | Record<string, unknown> => {
-  const result = decoderOf(spec)(body)
+  const result = schemaDecoderOf(spec)(body)
   if (result._tag === "Left") return decodeErrorOf(spec.name, result.left)
   // Keys outside the layout (doc typos like cncl_cfrm_qty, newer fields) reach the mappers undecoded. Copying them
   // back is much cheaper than Schema's onExcessProperty "preserve" (about 10 ms for an 80-field block).
   const decoded = result.right
-  for (const name of Object.keys(spec.blocks)) {
+  for (const { name } of compiledOf(spec).blocks) {
     const source = body[name], target = decoded[name]
     if (Array.isArray(source) && Array.isArray(target)) source.forEach((row, i) => keepExtraKeys(row, target[i]))
     else keepExtraKeys(source, target)
@@ -202,51 +276,45 @@ export const decodeWithSchema = (spec: EndpointSpec, body: Record<string, unknow
   return decoded
 }
 
-const fieldSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
-const fieldSetOf = (fields: ReadonlyArray<string>): ReadonlySet<string> => {
-  let set = fieldSets.get(fields)
-  if (set === undefined) fieldSets.set(fields, (set = new Set(fields)))
-  return set
-}
-/** A copy of a row whose layout fields are all strings (or absent), else undefined. */
-const plainRow = (row: unknown, layout: ReadonlySet<string>): Record<string, unknown> | undefined => {
-  if (!isRecord(row)) return undefined
-  // Non-string values are rare: only those are looked up in the layout (keys outside it may hold anything).
-  for (const k in row) if (typeof row[k] !== "string" && row[k] !== undefined && layout.has(k)) return undefined
-  return { ...row }
-}
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
-const optionalString = (v: unknown) => v === undefined || typeof v === "string"
+const optionalString = (v: unknown): v is string | undefined => v === undefined || typeof v === "string"
 
 /**
- * The common case without Schema's per-field overhead (about 6 µs a field): a normalised body whose envelope and
- * layout fields are all strings decodes to itself (rows copied, defaults filled). Anything else returns undefined
- * and goes through the Schema, which gives the same result or the precise error; a property test keeps the two equal.
+ * The common case without Schema's per-field overhead (about 6 µs a field), on a raw body, normalising as it reads
+ * (as normaliseBody does) and copying each row once: a body whose envelope and layout fields are all strings decodes
+ * to itself (defaults filled). Anything else returns undefined and goes through normaliseBody and the Schema, which
+ * gives the same result or the precise error; a property test keeps the two equal. The raw body is not modified.
  */
-export const decodePlainBody = (spec: EndpointSpec, body: Record<string, unknown>): Record<string, unknown> | undefined => {
-  if (typeof body["rt_cd"] !== "string" || !optionalString(body["msg_cd"]) || !optionalString(body["msg1"])) return undefined
-  if (!optionalString(body["ctx_area_fk100"]) || !optionalString(body["ctx_area_nk100"])) return undefined
-  const out: Record<string, unknown> = { rt_cd: body["rt_cd"], msg_cd: body["msg_cd"] ?? "", msg1: body["msg1"] ?? "" }
-  if (body["ctx_area_fk100"] !== undefined) out["ctx_area_fk100"] = body["ctx_area_fk100"]
-  if (body["ctx_area_nk100"] !== undefined) out["ctx_area_nk100"] = body["ctx_area_nk100"]
-  for (const [name, [type, fields]] of Object.entries(spec.blocks)) {
-    const layout = fieldSetOf(fields)
-    const value = body[name]
-    if (value === undefined) {
-      if (type === "array") out[name] = []
+export const decodePlainBody = (spec: EndpointSpec, raw: Record<string, unknown>): Record<string, unknown> | undefined => {
+  const definition = compiledOf(spec)
+  const body = definition.envelopeKeyOrder.allLowerCase(raw) ? raw : (lowerKeys(raw) as Record<string, unknown>)
+  const rtCd = body["rt_cd"], msgCd = body["msg_cd"], fk100 = body["ctx_area_fk100"], nk100 = body["ctx_area_nk100"]
+  const msg1 = body["msg1"] === undefined && typeof body["msg"] === "string" ? body["msg"] : body["msg1"]
+  if (typeof rtCd !== "string" || !optionalString(msgCd) || !optionalString(msg1)) return undefined
+  if (!optionalString(fk100) || !optionalString(nk100)) return undefined
+  const out: Record<string, unknown> = { rt_cd: rtCd, msg_cd: msgCd ?? "", msg1: msg1?.trim() ?? "" }
+  if (fk100 !== undefined) out["ctx_area_fk100"] = fk100
+  if (nk100 !== undefined) out["ctx_area_nk100"] = nk100
+  for (const block of definition.blocks) {
+    const { name, twin } = block
+    const value = body[name] === undefined && twin !== undefined ? body[twin] : body[name]
+    if (value === undefined || value === null || value === "") {
+      if (block.isArray) out[name] = []
       continue
     }
-    if (type === "array") {
-      if (!Array.isArray(value)) return undefined
+    if (block.isArray) {
       const rows: Array<Record<string, unknown>> = []
-      for (const row of value) {
-        const copy = plainRow(row, layout)
+      for (const row of Array.isArray(value) ? value : [value]) {
+        const copy = block.plainRow(row)
         if (copy === undefined) return undefined
         rows.push(copy)
       }
       out[name] = rows
     } else {
-      const copy = plainRow(value, layout)
+      // An array of one stands for its row, an empty array for no block; longer arrays are left to the Schema.
+      const row = Array.isArray(value) && value.length <= 1 ? value[0] : value
+      if (row === undefined && Array.isArray(value)) continue
+      const copy = block.plainRow(row)
       if (copy === undefined) return undefined
       out[name] = copy
     }

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { checkParams, decodePlainBody, decodeResponse, decodeWithSchema, normaliseBody } from "../../../src/kis/catalog/define.js"
-import { allEndpoints, basicQuotes, endpointByPath, endpointByTrId, ordersAccount, stockInfo } from "../../../src/kis/catalog/index.js"
+import { checkParams, decodePlainBody, decodeResponse, decodeWithSchema, type EndpointSpec, normaliseBody } from "../../../src/kis/catalog/define.js"
+import { allEndpoints, basicQuotes, endpointByPath, endpointByTrId, ordersAccount, ranking, sectorMisc, stockInfo } from "../../../src/kis/catalog/index.js"
 import { KisDecodeError, KisValidationError } from "../../../src/kis/errors.js"
 import { trIdFor } from "../../../src/kis/KisClient.js"
 import { describeShared, sharedPath } from "../../support/shared.js"
@@ -91,23 +91,58 @@ describeShared("catalog against endpoints.json", () => {
 })
 
 describe("fast body decoding", () => {
-  const spec = ordersAccount.inquireBalance
-  const [, holdingFields] = spec.blocks.output1
   const value = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.constant(null))
-  const row = fc.dictionary(fc.oneof(fc.constantFrom(...holdingFields.slice(0, 6)), fc.constantFrom("extra_a", "extra_b")), value, { maxKeys: 6 })
-  const body = fc.record({
-    rt_cd: fc.oneof(fc.constant("0"), value),
-    msg_cd: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
-    ctx_area_fk100: fc.option(value, { nil: undefined }),
-    output1: fc.option(fc.array(row, { maxLength: 3 }), { nil: undefined }),
-    output2: fc.option(fc.array(row, { maxLength: 1 }), { nil: undefined })
-  }, { requiredKeys: ["rt_cd"] })
+  /** Rows with a few layout fields and extra keys, keys in either case (order responses send upper-case ones). */
+  const rowOf = (fields: ReadonlyArray<string>) => {
+    const names = fields.slice(0, 5)
+    const key = fc.oneof(fc.constantFrom(...names, ...names.map((n) => n.toUpperCase())), fc.constantFrom("extra_a", "EXTRA_B"))
+    return fc.dictionary(key, value, { maxKeys: 6 })
+  }
+  /** A raw body with the inconsistencies KIS shows: msg for msg1, a block under its twin name, a row for an array. */
+  const bodyOf = (spec: EndpointSpec) => {
+    const names = Object.keys(spec.blocks)
+    const twins = names.length === 1 ? names.flatMap((n) => (n === "output" ? ["output1"] : n === "output1" ? ["output"] : [])) : []
+    const fields = Object.values(spec.blocks)[0]![1]
+    const block = fc.oneof(fc.array(rowOf(fields), { maxLength: 3 }), rowOf(fields), fc.constantFrom(null, "", []))
+    const envelope = {
+      rt_cd: fc.oneof(fc.constant("0"), value),
+      msg_cd: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
+      msg1: fc.option(fc.oneof(fc.string({ maxLength: 4 }).map((m) => ` ${m} `), value), { nil: undefined }),
+      msg: fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
+      ctx_area_fk100: fc.option(value, { nil: undefined })
+    }
+    const blocks = Object.fromEntries([...names, ...twins].map((n) => [n, fc.option(block, { nil: undefined })]))
+    return fc.tuple(fc.record({ ...envelope, ...blocks }, { requiredKeys: ["rt_cd"] }), fc.boolean()).map(([body, upperCase]) =>
+      upperCase ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k.toUpperCase(), v])) : body)
+  }
+  const specs: ReadonlyArray<EndpointSpec> = [
+    ordersAccount.inquireBalance, ordersAccount.inquirePsblSell, ranking.volumeRank, sectorMisc.marketTime, stockInfo.listInfo
+  ]
 
-  test.prop([body])("agrees with the Schema decoder whenever it answers", (raw) => {
-    const normalised = normaliseBody(spec, JSON.parse(JSON.stringify(raw)) as Record<string, unknown>)
-    const fast = decodePlainBody(spec, normalised)
-    const viaSchema = decodeWithSchema(spec, normalised)
-    if (fast !== undefined) expect(fast).toStrictEqual(viaSchema)
-    else expect(viaSchema).toBeInstanceOf(KisDecodeError)
+  test.prop([fc.constantFrom(...specs).chain((spec) => fc.tuple(fc.constant(spec), bodyOf(spec)))])(
+    "agrees with normalising and the Schema decoder whenever it answers, and leaves the raw body as it was",
+    ([spec, generated]) => {
+      const raw = JSON.parse(JSON.stringify(generated)) as Record<string, unknown>
+      const before = JSON.stringify(raw)
+      const fast = decodePlainBody(spec, raw)
+      expect(JSON.stringify(raw)).toBe(before)
+      const viaSchema = decodeWithSchema(spec, normaliseBody(spec, raw))
+      if (fast !== undefined) expect(fast).toStrictEqual(viaSchema)
+      else expect(viaSchema).toBeInstanceOf(KisDecodeError)
+      expect(decodeResponse(spec, raw)).toStrictEqual(fast ?? viaSchema)
+    }
+  )
+
+  it("decodes the same body alike when its key order is already known", () => {
+    const spec = basicQuotes.inquirePrice
+    const body = { rt_cd: "0", msg_cd: "MCA00000", msg1: "ok ", output: { stck_prpr: "71900", stck_oprc: "71000", extra_a: 1 } }
+    const first = decodeResponse(spec, JSON.parse(JSON.stringify(body)))
+    expect(decodeResponse(spec, JSON.parse(JSON.stringify(body)))).toStrictEqual(first)
+    expect(first).toStrictEqual({ rt_cd: "0", msg_cd: "MCA00000", msg1: "ok", output: body.output })
+    // The same keys in upper case, then a non-string layout field: neither passes as a known lower-case layout.
+    const upper = decodeResponse(spec, { ...body, output: { STCK_PRPR: "71900", STCK_OPRC: "71000", EXTRA_A: 1 } })
+    expect(upper).toStrictEqual(first)
+    const bad = decodeResponse(spec, { ...body, output: { stck_prpr: 71900, stck_oprc: "71000", extra_a: 1 } })
+    expect(bad instanceof KisDecodeError && bad.field).toBe("output.stck_prpr")
   })
 })
