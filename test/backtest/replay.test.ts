@@ -54,3 +54,21 @@ test.prop([fc.integer({ min: 1, max: 10_000 })], { numRuns: 5 })(
     }
   }
 )
+
+test("a view and its series serve one decision: after the next view both throw instead of showing later bars", () => {
+  const all = tradingDays(40)
+  const data = dataSetOf([randomBars(symbolCode(0), all, 1), randomBars(symbolCode(1), all, 2)])
+  const replay = new Replay(indexDataSet(data), tradeDate(all[0]!), tradeDate(all[all.length - 1]!))
+  replay.advance()
+  replay.advance()
+  const first = replay.view()
+  const series = first.bars(symbolCode(0))
+  expect(series.length).toBe(2)
+  expect(series.close(1)).toBe(data.bars.get(symbolCode(0))!.close[1])
+  replay.advance()
+  const second = replay.view()
+  expect(() => series.close(1)).toThrow(RangeError)
+  expect(() => series.closes()).toThrow(RangeError)
+  expect(() => first.bars(symbolCode(0))).toThrow(RangeError)
+  expect(second.bars(symbolCode(0)).length).toBe(3)
+})
