@@ -81,11 +81,13 @@ export class SentOrderIds implements SentOrderIdLookup {
   }
 
   add(id: ClientOrderId, key: IdKey): void {
-    if (this.has(id, key)) return
     let bySymbol = this.byDecision.get(key.decidedAt)
     if (bySymbol === undefined) this.byDecision.set(key.decidedAt, bySymbol = new Map())
     const ids = bySymbol.get(key.ticker)
-    bySymbol.set(key.ticker, ids === undefined ? id : Array.isArray(ids) ? [...ids, id] : [ids, id])
+    if (ids === undefined) bySymbol.set(key.ticker, id)
+    else if (Array.isArray(ids)) {
+      if (!ids.includes(id)) ids.push(id)
+    } else if (ids !== id) bySymbol.set(key.ticker, [ids, id])
   }
 }
 
