@@ -1,13 +1,13 @@
 // The simulated exchange and account behind SimBroker: open orders, fills from the matching engine on each
 // replayed bar, protective exits, costs and integer-won accounting by Portfolio's own fill rule
-// (changePosition) over a plain mutable book. Driven once per trading day; the Broker port over it is SimBroker.ts.
+// (bookFillFigures) over dense per-symbol arrays. Driven once per trading day; the Broker port over it is SimBroker.ts.
 import { Either, HashMap } from "effect"
 import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import { type ClientOrderId, type ExitLevels, type Fill, type OrderIntent, type OrderState, SentOrderIds } from "../domain/Order.js"
-import { averagePrice, changePosition, invalidFill, type Portfolio, type Position } from "../domain/Portfolio.js"
+import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderState, SentOrderIds, type Side } from "../domain/Order.js"
+import { bookFillFigures, type FillFigures, invalidFillFigures, type Portfolio, type Position } from "../domain/Portfolio.js"
 import type { Holding, PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
@@ -61,46 +61,71 @@ export const brokerOrderIdOf = (order: SimOrder): string => (order.sequence === 
 const isOpen = (o: SimOrder): boolean => o.state === "accepted" || o.state === "partially-filled"
 
 /**
- * The account as mutable fields and a plain map of positions: the same accounting as Portfolio.applyFill
- * (both book through `changePosition`) without a persistent map update per fill.
+ * The account as mutable fields and dense per-symbol arrays: the same accounting as Portfolio.applyFill (both
+ * book through `bookFillFigures`) with no object and no map update per fill.
  */
 class SimBook {
   cash: number
   commissionsPaid = 0
   taxesPaid = 0
   closedPnl = 0
-  readonly positions = new Map<Ticker, Position>()
+  /** Per universe position: shares held, what they cost, and the realized P&L of partial sales of them. */
+  readonly quantity: Float64Array
+  readonly costBasis: Float64Array
+  readonly realizedPnl: Float64Array
+  private readonly figures: FillFigures = { quantity: 0, costBasis: 0, realizedPnl: 0, cashChange: 0, closedPnl: 0 }
+  private positionMap: ReadonlyMap<Ticker, Position> | undefined
   private snapshot: Portfolio | undefined
 
-  constructor(initialCash: Won) {
+  constructor(initialCash: Won, private readonly tickers: ReadonlyArray<Ticker>) {
     this.cash = initialCash
+    this.quantity = new Float64Array(tickers.length)
+    this.costBasis = new Float64Array(tickers.length)
+    this.realizedPnl = new Float64Array(tickers.length)
   }
 
-  held(ticker: Ticker): number {
-    return this.positions.get(ticker)?.quantity ?? 0
-  }
-
-  /** Books a fill; the position after it, or undefined once sold out. Throws on a fill no book may take. */
-  book(fill: Fill): Position | undefined {
-    const invalid = invalidFill(fill)
-    const change = invalid === undefined ? changePosition(this.positions.get(fill.ticker), fill) : Either.left(invalid)
-    if (Either.isLeft(change)) throw new Error(`simulated fill broke the book: ${change.left.message}`)
-    const { position, cashChange, closedPnl } = change.right
-    if (position === undefined) this.positions.delete(fill.ticker)
-    else this.positions.set(fill.ticker, position)
-    this.cash += cashChange
-    this.commissionsPaid += fill.commission
-    this.taxesPaid += fill.tax
-    this.closedPnl += closedPnl
+  /** Books a fill of universe symbol `s`. Throws on a fill no book may take. */
+  book(s: number, side: Side, quantity: number, price: number, commission: number, tax: number): void {
+    const f = this.figures
+    f.quantity = this.quantity[s]!
+    f.costBasis = this.costBasis[s]!
+    f.realizedPnl = this.realizedPnl[s]!
+    const broken = invalidFillFigures(quantity, price, commission, tax) ?? bookFillFigures(f, side, quantity, price, commission, tax, this.tickers[s]!)
+    if (broken !== undefined) throw new Error(`simulated fill broke the book: ${broken.message}`)
+    this.quantity[s] = f.quantity
+    this.costBasis[s] = f.costBasis
+    this.realizedPnl[s] = f.realizedPnl
+    this.cash += f.cashChange
+    this.commissionsPaid += commission
+    this.taxesPaid += tax
+    this.closedPnl += f.closedPnl
+    this.positionMap = undefined
     this.snapshot = undefined
-    return position
+  }
+
+  averagePrice(s: number): number {
+    return this.quantity[s] === 0 ? 0 : this.costBasis[s]! / this.quantity[s]!
+  }
+
+  /** Every position held, by ticker in universe order (built on demand, kept until the next fill). */
+  positions(): ReadonlyMap<Ticker, Position> {
+    if (this.positionMap === undefined) {
+      const map = new Map<Ticker, Position>()
+      for (let s = 0; s < this.quantity.length; s++) {
+        if (this.quantity[s] === 0) continue
+        const ticker = this.tickers[s]!
+        map.set(ticker, { ticker, quantity: this.quantity[s] as Qty, costBasis: this.costBasis[s] as Won, realizedPnl: this.realizedPnl[s] as Won })
+      }
+      this.positionMap = map
+    }
+    return this.positionMap
   }
 
   /** The book as a Portfolio value (built on demand, kept until the next fill). */
   portfolio(): Portfolio {
     this.snapshot ??= {
       cash: this.cash as Won,
-      positions: HashMap.fromIterable(this.positions),
+      positions: HashMap.fromIterable(this.positions()),
       commissionsPaid: this.commissionsPaid as Won,
       taxesPaid: this.taxesPaid as Won,
       closedPnl: this.closedPnl as Won
@@ -124,12 +149,10 @@ export class SimExchange {
   private lastDecidedAt = Number.NaN
   private lastDecidedOn = "" as TradeDate
   private readonly settlements = new Map<TradeDate, TradeDate>()
-  private readonly holdingIndex = new Map<Ticker, Holding>()
   private holdingList: PortfolioView["holdings"] | undefined
   private readonly instrumentBySymbol: ReadonlyArray<Instrument>
-  /** Per universe position: shares held and their average price, dense for the daily marking. */
-  private readonly heldBySymbol: Float64Array
-  private readonly averagePriceBySymbol: Float64Array
+  /** Per universe position: the replay day of the first buy of the shares held now (-1: none held). */
+  private readonly openedDay: Int32Array
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
@@ -142,10 +165,9 @@ export class SimExchange {
     initialCash: Won,
     readonly instrumentOf: (ticker: Ticker) => Instrument = () => ordinaryStock("KOSPI")
   ) {
-    this.book = new SimBook(initialCash)
-    this.heldBySymbol = new Float64Array(replay.columns.length)
+    this.book = new SimBook(initialCash, replay.tickers)
     this.instrumentBySymbol = replay.tickers.map(instrumentOf)
-    this.averagePriceBySymbol = new Float64Array(replay.columns.length)
+    this.openedDay = new Int32Array(replay.tickers.length).fill(-1)
   }
 
   get portfolio(): Portfolio {
@@ -156,10 +178,11 @@ export class SimExchange {
   }
   /** Every position held, by ticker. */
   get positions(): ReadonlyMap<Ticker, Position> {
-    return this.book.positions
+    return this.book.positions()
   }
   heldQuantity(ticker: Ticker): number {
-    return this.book.held(ticker)
+    const s = this.replay.symbol(ticker)
+    return s === undefined ? 0 : this.book.quantity[s]!
   }
   get pending(): ReadonlyArray<SimOrder> {
     return this.openOrders
@@ -200,7 +223,7 @@ export class SimExchange {
       const bar = this.replay.barToday(symbol)
       if (bar >= 0) {
         const c = this.replay.columns[symbol]!
-        this.matchOn(order, closePath(c.close[bar]!, c.volume[bar]!), this.lockOf(symbol, bar), 0, "153000")
+        this.matchOn(order, closePath(c.close[bar]!, c.volume[bar]!), this.lockOf(symbol, bar), 0)
         this.settleRemainder(order)
         this.openOrders = this.openOrders.filter(isOpen)
       }
@@ -247,7 +270,7 @@ export class SimExchange {
       if (order.eligibleFrom > day) continue
       const bar = this.replay.barToday(order.symbol)
       if (bar < 0) continue
-      const point = this.matchOn(order, this.pathOf(order.symbol, bar), this.lockOf(order.symbol, bar), 0, "090000")
+      const point = this.matchOn(order, this.pathOf(order.symbol, bar), this.lockOf(order.symbol, bar), 0)
       if (entryPoint !== undefined && point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
       this.settleRemainder(order)
     }
@@ -265,34 +288,30 @@ export class SimExchange {
     this.openOrders = []
   }
 
-  /** Keeps the per-ticker holdings the strategy sees in step with the book after a fill. */
-  private indexHolding(ticker: Ticker, symbol: number, position: Position | undefined, openedOn: TradeDate | undefined): void {
-    if (position === undefined) {
-      this.holdingIndex.delete(ticker)
-      this.heldBySymbol[symbol] = 0
-    } else {
-      const average = averagePrice(position)
-      this.heldBySymbol[symbol] = position.quantity
-      this.averagePriceBySymbol[symbol] = average
-      const prior = this.holdingIndex.get(ticker)
-      this.holdingIndex.set(ticker, {
-        ticker,
-        quantity: position.quantity,
-        averagePrice: average,
-        openedOn: openedOn ?? prior?.openedOn ?? this.replay.today
-      })
-    }
-    this.holdingList = undefined
-  }
-
   /** Every holding with its average price and first buy date, in a stable order until the next fill. */
   holdings(): PortfolioView["holdings"] {
-    this.holdingList ??= [...this.holdingIndex.values()]
+    if (this.holdingList === undefined) {
+      const list: Array<Holding> = []
+      for (let s = 0; s < this.openedDay.length; s++) if (this.book.quantity[s] !== 0) list.push(this.holdingOf(s))
+      this.holdingList = list
+    }
     return this.holdingList
   }
 
   /** The holding of one ticker. */
-  holding = (ticker: Ticker): Holding | undefined => this.holdingIndex.get(ticker)
+  holding = (ticker: Ticker): Holding | undefined => {
+    const s = this.replay.symbol(ticker)
+    return s === undefined || this.book.quantity[s] === 0 ? undefined : this.holdingOf(s)
+  }
+
+  private holdingOf(s: number): Holding {
+    return {
+      ticker: this.replay.tickers[s]!,
+      quantity: this.book.quantity[s] as Qty,
+      averagePrice: this.book.averagePrice(s),
+      openedOn: this.replay.days[this.openedDay[s]!]!
+    }
+  }
 
   /** T+2 settlement day of a trade date (memoised: the calendar is slow outside its table's years). */
   private settlementOf(date: TradeDate): TradeDate {
@@ -348,9 +367,9 @@ export class SimExchange {
   }
 
   /** Matches one order on a path; books the fill; returns the path index filled at, or -1. */
-  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number, hhmmss: StampTime): number {
+  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number): number {
     const ticker = order.intent.ticker
-    const held = this.book.held(ticker)
+    const held = this.book.quantity[order.symbol]!
     const resting: RestingOrder = {
       side: order.intent.side,
       type: order.intent.type,
@@ -374,7 +393,7 @@ export class SimExchange {
         cashShort = true
       }
     }
-    if (quantity > 0) this.bookFill(order, quantity, outcome.price, instrument, date, hhmmss)
+    if (quantity > 0) this.bookFill(order, quantity, outcome.price, instrument, date)
     if (cashShort) {
       order.state = "cancelled"
       order.reason = `not enough cash for the rest at ${outcome.price} won`
@@ -382,23 +401,16 @@ export class SimExchange {
     return quantity > 0 ? outcome.pointIndex : -1
   }
 
-  private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate, hhmmss: StampTime): void {
+  private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate): void {
     const { side, ticker } = order.intent
+    const s = order.symbol
     const notional = quantity * price
     const fee = commission(notional, this.settings.costs)
     const tax = side === "sell" ? sellTax(notional, instrument, this.settlementOf(date), this.settings.costs) : (0 as Won)
-    const before = this.book.held(ticker)
-    const position = this.book.book({
-      orderId: order.id,
-      ticker,
-      side,
-      quantity: quantity as Qty,
-      price,
-      commission: fee,
-      tax,
-      at: this.instantToday(hhmmss)
-    })
-    this.indexHolding(ticker, order.symbol, position, side === "buy" && before === 0 ? date : undefined)
+    const before = this.book.quantity[s]!
+    this.book.book(s, side, quantity, price, fee, tax)
+    if (side === "buy" && before === 0) this.openedDay[s] = this.replay.dayIndex
+    this.holdingList = undefined
     this.fills.push({ orderId: order.id, date, ticker, side, quantity, price, commission: fee, tax })
     order.filled += quantity
     order.filledNotional += notional
@@ -417,7 +429,7 @@ export class SimExchange {
       const symbol = this.replay.symbol(ticker)
       if (symbol === undefined) continue
       const bar = this.replay.barToday(symbol)
-      const held = this.book.held(ticker)
+      const held = this.book.quantity[symbol]!
       if (bar < 0 || held === 0) continue
       const path = this.pathOf(symbol, bar)
       const from = entryPoint.has(symbol) ? entryPoint.get(symbol)! + 1 : 0
@@ -450,7 +462,7 @@ export class SimExchange {
       this.orders.push(order)
       // The levels are spent once the exit is working; a remainder rests as an ordinary order.
       this.exits.delete(ticker)
-      this.matchOn(order, path, this.lockOf(symbol, bar), hit.index, "090000")
+      this.matchOn(order, path, this.lockOf(symbol, bar), hit.index)
       this.settleRemainder(order)
       if (isOpen(order)) this.openOrders.push(order)
     }
@@ -480,10 +492,10 @@ export class SimExchange {
   equity(): number {
     let value: number = this.book.cash
     const { cursor, latestClose } = this.replay
-    const held = this.heldBySymbol, average = this.averagePriceBySymbol
+    const held = this.book.quantity, cost = this.book.costBasis
     for (let s = 0; s < held.length; s++) {
       const quantity = held[s]!
-      if (quantity !== 0) value += quantity * (cursor[s]! > 0 ? latestClose[s]! : average[s]!)
+      if (quantity !== 0) value += cursor[s]! > 0 ? quantity * latestClose[s]! : cost[s]!
     }
     return value
   }

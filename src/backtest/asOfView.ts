@@ -45,7 +45,13 @@ interface Validity {
 
 /** Series outside a pool are never re-pointed, so they stay valid. */
 const ALWAYS: Validity = { epoch: 0 }
-const NO_PANEL: ClosePanel = { width: 0, values: new Float64Array(0), firstRow: new Int32Array(0) }
+
+/** Where a series reads its closes: bar i's close is `values[start + i * stride]`. */
+interface CloseSource {
+  readonly values: Float64Array
+  readonly start: number
+  readonly stride: number
+}
 
 /**
  * A BarSeries over the first `length` bars of `columns`; reading at or past `length` throws a RangeError.
@@ -54,29 +60,36 @@ const NO_PANEL: ClosePanel = { width: 0, values: new Float64Array(0), firstRow: 
  * later decision's bars where an earlier one's were expected.
  */
 class BoundedSeries implements BarSeries {
+  /** The close source, flattened onto the series: the reads of a long run's indicators go through here. */
+  private readonly closeValues: Float64Array
+  private readonly closeStart: number
+  private readonly closeStride: number
+
   constructor(
     private readonly columns: BarColumns,
     public length: number,
     private readonly validity: Validity = ALWAYS,
     public epoch = 0,
-    /** Where bar 0's close sits in a pool's close panel (bar i: + i·width), or -1: closes come from the column. */
-    private readonly panelStart = -1,
-    private readonly panel: ClosePanel = NO_PANEL
-  ) {}
+    /** A pool's close panel cells for this symbol; default its own close column. */
+    closes: CloseSource = { values: columns.close, start: 0, stride: 1 }
+  ) {
+    this.closeValues = closes.values
+    this.closeStart = closes.start
+    this.closeStride = closes.stride
+  }
   get ticker(): Ticker {
     return this.columns.ticker
   }
-  private checkCurrent(): void {
+  /** Bar `i` when it may be read now; else throws why not. One test on the path every read takes. */
+  private at(i: number): number {
+    if (this.epoch !== this.validity.epoch || i >>> 0 !== i || i >= this.length) this.refuse(i)
+    return i
+  }
+  private refuse(i: number): never {
     if (this.epoch !== this.validity.epoch) {
       throw new RangeError(`a bar series of ${this.columns.ticker} was read after its decision; ask the current view for it again`)
     }
-  }
-  private at(i: number): number {
-    this.checkCurrent()
-    if (!(i >= 0 && i < this.length && Number.isInteger(i))) {
-      throw new RangeError(`bar ${i} of ${this.columns.ticker} is outside [0, ${this.length}) as of this view`)
-    }
-    return i
+    throw new RangeError(`bar ${i} of ${this.columns.ticker} is outside [0, ${this.length}) as of this view`)
   }
   // Prototype methods, not per-instance closures.
   date(i: number): TradeDate {
@@ -92,14 +105,13 @@ class BoundedSeries implements BarSeries {
     return this.columns.low[this.at(i)]!
   }
   close(i: number): number {
-    const k = this.at(i)
-    return this.panelStart >= 0 ? this.panel.values[this.panelStart + k * this.panel.width]! : this.columns.close[k]!
+    return this.closeValues[this.closeStart + this.at(i) * this.closeStride]!
   }
   volume(i: number): number {
     return this.columns.volume[this.at(i)]!
   }
   closes(): Float64Array {
-    this.checkCurrent()
+    if (this.epoch !== this.validity.epoch) this.refuse(0)
     return this.columns.close.subarray(0, this.length)
   }
 }
@@ -117,7 +129,7 @@ export class SeriesPool {
       const row = panel?.firstRow[s] ?? -1
       return panel === undefined || row < 0
         ? new BoundedSeries(c, 0, this.validity, -1)
-        : new BoundedSeries(c, 0, this.validity, -1, row * panel.width + s, panel)
+        : new BoundedSeries(c, 0, this.validity, -1, { values: panel.values, start: row * panel.width + s, stride: panel.width })
     })
   }
   /** Starts a new view: every series handed out before becomes unreadable until handed out again. */

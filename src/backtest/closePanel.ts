@@ -17,8 +17,12 @@ export interface ClosePanel {
 export const PANEL_MIN_SYMBOLS = 64
 /** Above this many cells (8 bytes each) the copy would cost more memory than it saves time: no panel. */
 export const PANEL_MAX_CELLS = 50_000_000
-/** Symbols copied together: one cache line of a row. */
-const BLOCK = 8
+/**
+ * The copy goes tile by tile, TILE symbols × TILE bars: a tile reads TILE short runs of columns and writes TILE short
+ * runs of rows, few enough memory pages for the processor to keep their addresses at hand (a whole column of bars
+ * at a time would write to a new page at every step).
+ */
+const TILE = 64
 
 /**
  * The panel of `columns`, or undefined when the universe is small or the copy too large. A symbol is in the panel
@@ -44,14 +48,17 @@ export const buildClosePanel = (columns: ReadonlyArray<BarColumns>): ClosePanel 
     firstRow[s] = row
   }
   const values = new Float64Array(calendar.length * width)
-  // A block of symbols at a time, bar by bar: each step writes neighbouring cells of one row (one cache line).
-  for (let first = 0; first < width; first += BLOCK) {
-    const block = columns.slice(first, Math.min(width, first + BLOCK))
-    const longest = Math.max(...block.map((c) => c.length))
-    for (let i = 0; i < longest; i++) {
-      for (let b = 0; b < block.length; b++) {
-        const s = first + b, row = firstRow[s]!, c = block[b]!
-        if (row >= 0 && i < c.length) values[(row + i) * width + s] = c.close[i]!
+  for (let first = 0; first < width; first += TILE) {
+    const last = Math.min(width, first + TILE)
+    let longest = 0
+    for (let s = first; s < last; s++) longest = Math.max(longest, columns[s]!.length)
+    for (let from = 0; from < longest; from += TILE) {
+      const to = Math.min(longest, from + TILE)
+      for (let s = first; s < last; s++) {
+        const row = firstRow[s]!, { close, length } = columns[s]!
+        if (row < 0) continue
+        const end = Math.min(to, length)
+        for (let i = from; i < end; i++) values[(row + i) * width + s] = close[i]!
       }
     }
   }

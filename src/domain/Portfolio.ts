@@ -55,18 +55,21 @@ export const equity = (p: Portfolio, priceOf: (t: Ticker) => number | undefined)
   }) as Won
 
 /** Why a fill cannot be booked on any book (not a positive whole quantity, price or fee), or undefined. */
-export const invalidFill = (fill: Fill): InvalidDomainValue | undefined => {
-  if (!Number.isSafeInteger(fill.quantity) || fill.quantity <= 0) {
-    return new InvalidDomainValue({ field: "fill quantity", value: showValue(fill.quantity), rule: "must be > 0" })
+export const invalidFill = (fill: Fill): InvalidDomainValue | undefined => invalidFillFigures(fill.quantity, fill.price, fill.commission, fill.tax)
+
+/** `invalidFill` over the bare figures of a fill, for books that do not build a Fill per execution. */
+export const invalidFillFigures = (quantity: number, price: number, commission: number, tax: number): InvalidDomainValue | undefined => {
+  if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+    return new InvalidDomainValue({ field: "fill quantity", value: showValue(quantity), rule: "must be > 0" })
   }
-  if (!Number.isSafeInteger(fill.price) || fill.price <= 0) {
-    return new InvalidDomainValue({ field: "fill price", value: showValue(fill.price), rule: "must be a positive integer" })
+  if (!Number.isSafeInteger(price) || price <= 0) {
+    return new InvalidDomainValue({ field: "fill price", value: showValue(price), rule: "must be a positive integer" })
   }
-  if (!Number.isSafeInteger(fill.commission) || fill.commission < 0) {
-    return new InvalidDomainValue({ field: "fill commission", value: showValue(fill.commission), rule: "must be a whole number of won ≥ 0" })
+  if (!Number.isSafeInteger(commission) || commission < 0) {
+    return new InvalidDomainValue({ field: "fill commission", value: showValue(commission), rule: "must be a whole number of won ≥ 0" })
   }
-  if (!Number.isSafeInteger(fill.tax) || fill.tax < 0) {
-    return new InvalidDomainValue({ field: "fill tax", value: showValue(fill.tax), rule: "must be a whole number of won ≥ 0" })
+  if (!Number.isSafeInteger(tax) || tax < 0) {
+    return new InvalidDomainValue({ field: "fill tax", value: showValue(tax), rule: "must be a whole number of won ≥ 0" })
   }
   return undefined
 }
@@ -81,43 +84,74 @@ export interface PositionChange {
 }
 
 /**
- * The accounting rule of one fill on one position (`prior` undefined = none held), for any book that keeps its
- * positions its own way. A buy costs notional + commission (+ any tax charged on it); a sell yields notional −
- * commission − tax and releases a proportional share of the cost basis (all of it on the last share).
- * Overselling is an error, never a negative position. `fill` must have passed `invalidFill`.
+ * A position's figures and the money one fill moves, as plain mutable numbers: `bookFillFigures` updates them in
+ * place, so a book that keeps positions in arrays (the backtest's) applies the very rule `changePosition` does.
+ */
+export interface FillFigures {
+  /** The position before the fill (0 shares: none held), then after it. */
+  quantity: number
+  costBasis: number
+  realizedPnl: number
+  /** Set by the fill: cash in (sells) or out (buys, negative), after commission and tax. */
+  cashChange: number
+  /** Set by the fill: realized P&L that leaves the book's positions because the position closed out (0 otherwise). */
+  closedPnl: number
+}
+
+/**
+ * The accounting rule of one fill, applied to `f` in place. A buy costs notional + commission (+ any tax charged
+ * on it); a sell yields notional − commission − tax and releases a proportional share of the cost basis (all of
+ * it on the last share); a sold-out position is left at zero with its realized P&L moved to `closedPnl`.
+ * Overselling is an error and changes nothing. The fill's figures must have passed `invalidFillFigures`.
+ */
+export const bookFillFigures = (
+  f: FillFigures,
+  side: Fill["side"],
+  quantity: number,
+  price: number,
+  commission: number,
+  tax: number,
+  ticker: Ticker
+): InvalidDomainValue | undefined => {
+  const notional = quantity * price
+  if (side === "buy") {
+    f.quantity += quantity
+    f.costBasis += notional
+    f.cashChange = -notional - commission - tax
+    f.closedPnl = 0
+    return undefined
+  }
+  if (quantity > f.quantity) {
+    return new InvalidDomainValue({ field: "sell quantity", value: showValue(quantity), rule: `exceeds the ${f.quantity} shares of ${ticker} held` })
+  }
+  const remaining = f.quantity - quantity
+  const released = remaining === 0 ? f.costBasis : Math.round((f.costBasis * quantity) / f.quantity)
+  const realized = f.realizedPnl + notional - released
+  f.cashChange = notional - commission - tax
+  f.quantity = remaining
+  f.costBasis -= released
+  if (remaining === 0) {
+    f.realizedPnl = 0
+    f.closedPnl = realized
+  } else {
+    f.realizedPnl = realized
+    f.closedPnl = 0
+  }
+  return undefined
+}
+
+/**
+ * The accounting rule of one fill on one position (`prior` undefined = none held), as values (`bookFillFigures`).
+ * `fill` must have passed `invalidFill`.
  */
 export const changePosition = (prior: Position | undefined, fill: Fill): Either.Either<PositionChange, InvalidDomainValue> => {
-  const notional = fill.quantity * fill.price
-  const held = prior?.quantity ?? 0
-  if (fill.side === "buy") {
-    return Either.right({
-      position: {
-        ticker: fill.ticker,
-        quantity: (held + fill.quantity) as Qty,
-        costBasis: ((prior?.costBasis ?? 0) + notional) as Won,
-        realizedPnl: prior?.realizedPnl ?? (0 as Won)
-      },
-      cashChange: -notional - fill.commission - fill.tax,
-      closedPnl: 0
-    })
-  }
-  if (prior === undefined || fill.quantity > prior.quantity) {
-    return Either.left(new InvalidDomainValue({
-      field: "sell quantity",
-      value: showValue(fill.quantity),
-      rule: `exceeds the ${held} shares of ${fill.ticker} held`
-    }))
-  }
-  const remaining = prior.quantity - fill.quantity
-  const released = remaining === 0 ? prior.costBasis : Math.round((prior.costBasis * fill.quantity) / prior.quantity)
-  const realized = prior.realizedPnl + notional - released
-  const cashChange = notional - fill.commission - fill.tax
-  if (remaining === 0) return Either.right({ position: undefined, cashChange, closedPnl: realized })
-  return Either.right({
-    position: { ticker: fill.ticker, quantity: remaining as Qty, costBasis: (prior.costBasis - released) as Won, realizedPnl: realized as Won },
-    cashChange,
-    closedPnl: 0
-  })
+  const f: FillFigures = { quantity: prior?.quantity ?? 0, costBasis: prior?.costBasis ?? 0, realizedPnl: prior?.realizedPnl ?? 0, cashChange: 0, closedPnl: 0 }
+  const invalid = bookFillFigures(f, fill.side, fill.quantity, fill.price, fill.commission, fill.tax, fill.ticker)
+  if (invalid !== undefined) return Either.left(invalid)
+  const position = f.quantity === 0
+    ? undefined
+    : { ticker: fill.ticker, quantity: f.quantity as Qty, costBasis: f.costBasis as Won, realizedPnl: f.realizedPnl as Won }
+  return Either.right({ position, cashChange: f.cashChange, closedPnl: f.closedPnl })
 }
 
 /**

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import type { Ticker, Won } from "../../src/domain/Money.js"
 import { intParam } from "../../src/strategy/params.js"
-import type { AsOfView, BarSeries, Decision, Strategy } from "../../src/strategy/Strategy.js"
+import type { AsOfView, BarSeries, Decision, PortfolioView, Strategy } from "../../src/strategy/Strategy.js"
 
 export const SmaCrossParams = Schema.Struct({
   /** Bars in the fast average. */
@@ -63,17 +63,21 @@ class RunningSums {
 
   /** The cross at bar count `n` of the series at universe position `i`. */
   crossAt(i: number, bars: BarSeries, n: number): Cross {
+    const t = n - 1
+    if (this.n[i] !== t) return this.recount(i, bars, n)
+    const { fast, slow } = this.params
+    const added = bars.close(t)
+    if (!isExact(added)) return this.recount(i, bars, n)
+    const prevFast = this.fast[i]!, prevSlow = this.slow[i]!
+    const sumFast = prevFast + added - bars.close(t - fast), sumSlow = prevSlow + added - bars.close(t - slow)
+    this.keep(i, n, sumFast, sumSlow)
+    return crossOf(slow * sumFast - fast * sumSlow, slow * prevFast - fast * prevSlow)
+  }
+
+  /** The cross from the closes themselves, keeping their sums when every one is an exact integer. */
+  private recount(i: number, bars: BarSeries, n: number): Cross {
     const { fast, slow } = this.params
     const t = n - 1
-    if (this.n[i] === t) {
-      const added = bars.close(t), leftFast = bars.close(t - fast), leftSlow = bars.close(t - slow)
-      if (isExact(added)) {
-        const prevFast = this.fast[i]!, prevSlow = this.slow[i]!
-        const sumFast = prevFast + added - leftFast, sumSlow = prevSlow + added - leftSlow
-        this.keep(i, n, sumFast, sumSlow)
-        return crossOf(slow * sumFast - fast * sumSlow, slow * prevFast - fast * prevSlow)
-      }
-    }
     const closes = bars.closes()
     let exact = true
     let sumFast = 0, sumSlow = 0
@@ -115,34 +119,44 @@ export const smaCross: Strategy<SmaCrossParams> = {
   schedule: () => "daily",
   warmupBars: (p) => p.slow + 1,
   decide: (view, portfolio, params) => {
-    const sums = sumsFor(view, params)
-    const universe = view.universe
-    const crossing: Array<readonly [Ticker, Cross]> = []
-    for (let i = 0; i < universe.length; i++) {
-      const ticker = universe[i]!
-      const bars = view.bars(ticker)
-      const n = bars.length
-      // Decide only on a symbol's own new bar: a suspended or delisted symbol repeats no stale signal.
-      if (n <= params.slow || bars.date(n - 1) !== view.asOf) continue
-      const cross = sums === undefined ? crossAt(bars.closes(), n, params.fast, params.slow) : sums.crossAt(i, bars, n)
-      if (cross !== "none") crossing.push([ticker, cross])
-    }
-    if (crossing.length === 0) return { decisions: [] }
-    const buying = new Set<Ticker>()
-    for (const o of portfolio.openOrders) if (o.side === "buy") buying.add(o.ticker)
-    // Cash is shared: each symbol's entry may spend up to an equal slice of equity (all of it for one symbol).
-    const slice = Math.floor(portfolio.equity / Math.max(1, universe.length)) as Won
-    const decisions: Array<Decision> = []
-    for (const [ticker, cross] of crossing) {
-      const quantity = portfolio.holding(ticker)?.quantity ?? 0
-      if (cross === "up" && quantity === 0 && !buying.has(ticker)) {
-        decisions.push({ _tag: "Buy", ticker, size: { _tag: "Cash", amount: slice }, type: MARKET, reason: "sma cross up" })
-      } else if (cross === "down" && quantity > 0) {
-        decisions.push({ _tag: "Sell", ticker, type: MARKET, reason: "sma cross down" })
-      }
-    }
-    return { decisions }
+    const crossing = crossesAsOf(view, params)
+    return { decisions: crossing.length === 0 ? [] : ordersFor(crossing, portfolio, view.universe.length) }
   }
+}
+
+/** The symbols whose averages cross on their bar of the view's day. */
+const crossesAsOf = (view: AsOfView, params: SmaCrossParams): ReadonlyArray<readonly [Ticker, Cross]> => {
+  const sums = sumsFor(view, params)
+  const universe = view.universe
+  const crossing: Array<readonly [Ticker, Cross]> = []
+  for (let i = 0; i < universe.length; i++) {
+    const ticker = universe[i]!
+    const bars = view.bars(ticker)
+    const n = bars.length
+    // Decide only on a symbol's own new bar: a suspended or delisted symbol repeats no stale signal.
+    if (n <= params.slow || bars.date(n - 1) !== view.asOf) continue
+    const cross = sums === undefined ? crossAt(bars.closes(), n, params.fast, params.slow) : sums.crossAt(i, bars, n)
+    if (cross !== "none") crossing.push([ticker, cross])
+  }
+  return crossing
+}
+
+/** A buy of an equal slice of equity on a cross up of a symbol not held; a sale of all of it on a cross down. */
+const ordersFor = (crossing: ReadonlyArray<readonly [Ticker, Cross]>, portfolio: PortfolioView, universeSize: number): Array<Decision> => {
+  const buying = new Set<Ticker>()
+  for (const o of portfolio.openOrders) if (o.side === "buy") buying.add(o.ticker)
+  // Cash is shared: each symbol's entry may spend up to an equal slice of equity (all of it for one symbol).
+  const slice = Math.floor(portfolio.equity / Math.max(1, universeSize)) as Won
+  const decisions: Array<Decision> = []
+  for (const [ticker, cross] of crossing) {
+    const quantity = portfolio.holding(ticker)?.quantity ?? 0
+    if (cross === "up" && quantity === 0 && !buying.has(ticker)) {
+      decisions.push({ _tag: "Buy", ticker, size: { _tag: "Cash", amount: slice }, type: MARKET, reason: "sma cross up" })
+    } else if (cross === "down" && quantity > 0) {
+      decisions.push({ _tag: "Sell", ticker, type: MARKET, reason: "sma cross down" })
+    }
+  }
+  return decisions
 }
 
 export default smaCross
