@@ -6,15 +6,15 @@ import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderState, SentOrderIds, type Side } from "../domain/Order.js"
+import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderState, type OrderType, SentOrderIds, type Side } from "../domain/Order.js"
 import { bookFillFigures, type FillFigures, invalidFillFigures, type Portfolio, type Position } from "../domain/Portfolio.js"
 import type { Holding, PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
 import type { FillRecord, OrderRecord } from "./BacktestResult.js"
-import { type MatchRules, matchOrder, type RestingOrder } from "./matching/matchOrder.js"
-import { closePath, limitLockOf, NOT_LOCKED, type PricePath, writeBarPath } from "./matching/pricePath.js"
+import { type MatchRules, matchOrder } from "./matching/matchOrder.js"
+import { closePath, type LimitLock, limitLockOf, NOT_LOCKED, type PricePath, writeBarPath } from "./matching/pricePath.js"
 import type { Replay } from "./replay.js"
 
 /** Everything that decides how the simulated market fills orders and what it charges. */
@@ -143,6 +143,7 @@ export class SimExchange {
   readonly orders: Array<SimOrder> = []
   readonly fills: Array<FillRecord> = []
   private openOrders: Array<SimOrder> = []
+  /** Ids sent through the Broker port (`submit`): sending one again is refused. */
   private readonly ids = new SentOrderIds()
   private stampDay = -1
   private readonly stamps = new Map<StampTime, Instant>()
@@ -156,8 +157,10 @@ export class SimExchange {
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
-  /** The one bar path being matched: each order's path is used up before the next one is written. */
+  /** The one bar path, order and path context being matched: each match uses them up before the next writes them. */
   private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
+  private readonly scratchOrder: { side: Side; type: OrderType; remaining: number } = { side: "buy", type: { _tag: "market" }, remaining: 0 }
+  private readonly scratchContext: { date: TradeDate; instrument: Instrument; lock: LimitLock } = { date: "" as TradeDate, instrument: ordinaryStock("KOSPI"), lock: NOT_LOCKED }
 
   constructor(
     readonly replay: Replay,
@@ -193,14 +196,24 @@ export class SimExchange {
     this.afterClose = false
   }
 
-  /** Accepts an order or says why not. Sent after the close, a market order fills at that close in `close` mode. */
+  /** Accepts an order sent through the Broker port, or says why not: an id sent before is refused. */
   submit(id: ClientOrderId, intent: OrderIntent): Either.Either<SimOrder, SimRejection> {
+    if (this.ids.has(id, intent)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
+    const accepted = this.accept(id, intent)
+    if (Either.isRight(accepted)) this.ids.add(id, intent)
+    return accepted
+  }
+
+  /**
+   * Accepts an order or says why not, for a caller that journals its ids and sends each at most once (the backtest
+   * loop, behind its OrderGate). Sent after the close, a market order fills at that close in `close` mode.
+   */
+  accept(id: ClientOrderId, intent: OrderIntent): Either.Either<SimOrder, SimRejection> {
     const symbol = this.replay.symbol(intent.ticker)
     if (symbol === undefined) return Either.left({ code: "SIM-SYMBOL", message: `${intent.ticker} is not in the replayed universe` })
     if (!Number.isSafeInteger(intent.quantity) || intent.quantity <= 0) {
       return Either.left({ code: "SIM-QTY", message: `quantity ${intent.quantity} must be a whole number > 0` })
     }
-    if (this.ids.has(id, intent)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
     const day = this.replay.dayIndex
     const order: SimOrder = {
       id,
@@ -217,7 +230,6 @@ export class SimExchange {
       reason: undefined
     }
     this.orders.push(order)
-    this.ids.add(id, intent)
     this.openOrders.push(order)
     if (this.afterClose && this.settings.fill === "close" && intent.type._tag === "market") {
       const bar = this.replay.barToday(symbol)
@@ -231,7 +243,10 @@ export class SimExchange {
     return Either.right(order)
   }
 
-  /** Records an order the risk rules refused before sending, so the run's order list shows why it never traded. */
+  /**
+   * Records an order refused before it reached the book (by the risk rules, or by `accept`), so the run's order list
+   * shows why it never traded.
+   */
   recordRefused(id: ClientOrderId, intent: OrderIntent, reason: string): void {
     if (this.ids.has(id, intent)) return
     const symbol = this.replay.symbol(intent.ticker) ?? -1
@@ -351,7 +366,7 @@ export class SimExchange {
     return writeBarPath(this.scratchPath, c.open[bar]!, c.high[bar]!, c.low[bar]!, c.close[bar]!, c.volume[bar]!)
   }
 
-  private lockOf(symbol: number, bar: number) {
+  private lockOf(symbol: number, bar: number): LimitLock {
     const c = this.replay.columns[symbol]!
     // Only a bar that traded at one price can be locked at a limit.
     if (!this.settings.rules.limitLock || c.high[bar] !== c.low[bar]) return NOT_LOCKED
@@ -367,26 +382,27 @@ export class SimExchange {
   }
 
   /** Matches one order on a path; books the fill; returns the path index filled at, or -1. */
-  private matchOn(order: SimOrder, path: PricePath, lock: ReturnType<SimExchange["lockOf"]>, from: number): number {
+  private matchOn(order: SimOrder, path: PricePath, lock: LimitLock, from: number): number {
     const ticker = order.intent.ticker
     const held = this.book.quantity[order.symbol]!
-    const resting: RestingOrder = {
-      side: order.intent.side,
-      type: order.intent.type,
-      remaining: order.intent.side === "sell" ? Math.min(order.intent.quantity - order.filled, held) : order.intent.quantity - order.filled
-    }
+    const resting = this.scratchOrder
+    resting.side = order.intent.side
+    resting.type = order.intent.type
+    resting.remaining = order.intent.side === "sell" ? Math.min(order.intent.quantity - order.filled, held) : order.intent.quantity - order.filled
     if (order.intent.side === "sell" && resting.remaining <= 0) {
       order.state = "cancelled"
       order.reason = `no shares of ${ticker} left to sell`
       return -1
     }
-    const date = this.replay.today
-    const instrument = this.instrumentBySymbol[order.symbol]!
-    const outcome = matchOrder(resting, path, { date, instrument, lock }, this.settings.rules, from)
+    const context = this.scratchContext
+    const date = context.date = this.replay.today
+    const instrument = context.instrument = this.instrumentBySymbol[order.symbol]!
+    context.lock = lock
+    const outcome = matchOrder(resting, path, context, this.settings.rules, from)
     if (outcome._tag === "NoFill") return -1
     let quantity = outcome.quantity
     let cashShort = false
-    if (order.intent.side === "buy") {
+    if (order.intent.side === "buy" && !this.canPay(quantity * outcome.price)) {
       const affordable = affordableQuantity(this.book.cash, outcome.price, this.settings.costs)
       if (affordable < quantity) {
         quantity = affordable
@@ -399,6 +415,11 @@ export class SimExchange {
       order.reason = `not enough cash for the rest at ${outcome.price} won`
     }
     return quantity > 0 ? outcome.pointIndex : -1
+  }
+
+  /** Whether cash covers a buy of `notional` and its commission. */
+  private canPay(notional: number): boolean {
+    return notional + commission(notional, this.settings.costs) <= this.book.cash
   }
 
   private bookFill(order: SimOrder, quantity: number, price: Won, instrument: Instrument, date: TradeDate): void {

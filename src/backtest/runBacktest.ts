@@ -51,8 +51,9 @@ export interface BacktestConfig {
  */
 export const SimTradingLayer = OrderExecutor.Default.pipe(Layer.provideMerge(SimMarketLive))
 
-interface QueuedPlan {
-  readonly plan: OrderPlan
+/** The order plans of one decision step. */
+interface DecidedPlans {
+  readonly plans: ReadonlyArray<OrderPlan>
   readonly decidedAt: Instant
 }
 
@@ -96,14 +97,14 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
     : seriesBenchmark(config.initialCash, config.benchmark.dates, config.benchmark.closes)
   const equity: Array<EquityPoint> = []
   const annotations: Array<BacktestResult["annotations"][number]> = []
-  let queued: ReadonlyArray<QueuedPlan> = []
+  let queued: DecidedPlans | undefined
   let startOfDayEquity = config.initialCash as number
 
   /** Sends plans; market plans are sized at `marketPrice` (today's open before the session, the close after it). */
-  const send = (plans: ReadonlyArray<QueuedPlan>, marketPrice: (s: number) => number | undefined): void => {
+  const send = ({ plans, decidedAt }: DecidedPlans, marketPrice: (s: number) => number | undefined): void => {
     let freeCash: number = exchange.cash
     const tradeDate = replay.today
-    for (const { plan, decidedAt } of plans) {
+    for (const plan of plans) {
       const s = replay.symbol(plan.ticker)
       const price = s === undefined ? undefined : marketPrice(s)
       if (price === undefined) continue
@@ -114,7 +115,7 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
       if (admission._tag === "Refused") exchange.recordRefused(admission.id, intent, `${admission.rule}: ${admission.message}`)
       if (admission._tag !== "Admitted") continue
       // The simulated exchange is the broker here: a rejection is final, like a BrokerRejected from the port.
-      const accepted = exchange.submit(admission.id, intent)
+      const accepted = exchange.accept(admission.id, intent)
       if (Either.isLeft(accepted)) exchange.recordRefused(admission.id, intent, `${accepted.left.code}: ${accepted.left.message}`)
       else if (intent.side === "buy") {
         const notional = intent.quantity * ref
@@ -126,12 +127,12 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
   const total = replay.days.length
   while (replay.advance()) {
     exchange.openDay()
-    if (queued.length > 0) {
+    if (queued !== undefined) {
       send(queued, (s) => {
         const bar = replay.barToday(s)
         return bar >= 0 ? replay.columns[s]!.open[bar] : replay.lastClose(s)
       })
-      queued = []
+      queued = undefined
     }
     exchange.matchDay()
     const today = replay.today
@@ -141,14 +142,14 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
       const result = strategy.decide(view, portfolioView(exchange, value), params)
       for (const a of result.annotations ?? []) annotations.push({ date: today, ...a })
       const book = planBook(exchange, value)
-      const decidedAt = kstInstant(today, CLOSE)
-      const plans: Array<QueuedPlan> = []
+      const plans: Array<OrderPlan> = []
       for (const d of result.decisions) {
         const plan = planDecision(d, book)
-        if (plan !== undefined) plans.push({ plan, decidedAt })
+        if (plan !== undefined) plans.push(plan)
       }
-      if (config.sim.fill === "close") send(plans, (s) => replay.lastClose(s))
-      else queued = plans
+      const decided = { plans, decidedAt: kstInstant(today, CLOSE) }
+      if (config.sim.fill === "close") send(decided, (s) => replay.lastClose(s))
+      else if (plans.length > 0) queued = decided
     }
     // Marked at the end of the day: in `close` mode the orders just decided have filled at this close.
     const endValue = config.sim.fill === "close" ? exchange.equity() : value

@@ -70,24 +70,38 @@ export interface SentOrderIdLookup {
 export class SentOrderIds implements SentOrderIdLookup {
   /** Per decision instant and symbol, the one id sent (the usual case) or every id sent. */
   private readonly byDecision = new Map<Instant, Map<Ticker, ClientOrderId | Array<ClientOrderId>>>()
+  /** The last decision instant asked about and its ids: a decision step asks about many orders of one instant. */
+  private lastInstant = Number.NaN
+  private lastBySymbol: Map<Ticker, ClientOrderId | Array<ClientOrderId>> | undefined
 
   constructor(sent: Iterable<{ readonly id: ClientOrderId; readonly intent: IdKey }> = []) {
     for (const { id, intent } of sent) this.add(id, intent)
   }
 
   has(id: ClientOrderId, key: IdKey): boolean {
-    const ids = this.byDecision.get(key.decidedAt)?.get(key.ticker)
+    const ids = this.idsOf(key.decidedAt)?.get(key.ticker)
     return ids === id || (Array.isArray(ids) && ids.includes(id))
   }
 
   add(id: ClientOrderId, key: IdKey): void {
-    let bySymbol = this.byDecision.get(key.decidedAt)
-    if (bySymbol === undefined) this.byDecision.set(key.decidedAt, bySymbol = new Map())
+    let bySymbol = this.idsOf(key.decidedAt)
+    if (bySymbol === undefined) {
+      this.byDecision.set(key.decidedAt, bySymbol = new Map())
+      this.lastBySymbol = bySymbol
+    }
     const ids = bySymbol.get(key.ticker)
     if (ids === undefined) bySymbol.set(key.ticker, id)
     else if (Array.isArray(ids)) {
       if (!ids.includes(id)) ids.push(id)
     } else if (ids !== id) bySymbol.set(key.ticker, [ids, id])
+  }
+
+  private idsOf(decidedAt: Instant): Map<Ticker, ClientOrderId | Array<ClientOrderId>> | undefined {
+    if (decidedAt !== this.lastInstant) {
+      this.lastInstant = decidedAt
+      this.lastBySymbol = this.byDecision.get(decidedAt)
+    }
+    return this.lastBySymbol
   }
 }
 
