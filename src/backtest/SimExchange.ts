@@ -159,6 +159,8 @@ export class SimExchange {
   private afterClose = false
   /** The one bar path, order and path context being matched: each match uses them up before the next writes them. */
   private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
+  /** Today's bars of the orders due, five values each (`readDueBars`); grows to the busiest day's count. */
+  private dueBarValues = new Float64Array(5 * 64)
   private readonly scratchOrder: { side: Side; type: OrderType; remaining: number } = { side: "buy", type: { _tag: "market" }, remaining: 0 }
   private readonly scratchContext: { date: TradeDate; instrument: Instrument; lock: LimitLock } = { date: "" as TradeDate, instrument: ordinaryStock("KOSPI"), lock: NOT_LOCKED }
 
@@ -281,17 +283,44 @@ export class SimExchange {
     const day = this.replay.dayIndex
     // Where today's entries filled, for exits that may only trigger after them (tracked only when exits exist).
     const entryPoint = this.exits.size > 0 || this.openOrders.some((o) => hasExits(o.intent.exits)) ? new Map<number, number>() : undefined
-    for (const order of this.openOrders) {
-      if (order.eligibleFrom > day) continue
-      const bar = this.replay.barToday(order.symbol)
-      if (bar < 0) continue
-      const point = this.matchOn(order, this.pathOf(order.symbol, bar), this.lockOf(order.symbol, bar), 0)
+    const due = this.readDueBars(day)
+    for (let k = 0; k < due.length; k++) {
+      const order = due[k]!, bar = this.replay.barToday(order.symbol), v = this.dueBarValues
+      const path = writeBarPath(this.scratchPath, v[5 * k]!, v[5 * k + 1]!, v[5 * k + 2]!, v[5 * k + 3]!, v[5 * k + 4]!)
+      const point = this.matchOn(order, path, this.lockOf(order.symbol, bar), 0)
       if (entryPoint !== undefined && point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
       this.settleRemainder(order)
     }
     this.openOrders = this.openOrders.filter(isOpen)
     if (entryPoint !== undefined && this.exits.size > 0) this.runExits(entryPoint)
     this.afterClose = true
+  }
+
+  /**
+   * The open orders whose symbol traded today and that may fill on it, with their bars' open, high, low, close and
+   * volume copied into `dueBarValues`, five per order. Read in one pass before matching: the reads do not depend on
+   * each other, so the processor overlaps their waits on memory, where matching order by order waits for each in turn.
+   */
+  private readDueBars(day: number): ReadonlyArray<SimOrder> {
+    const due: Array<SimOrder> = []
+    for (const order of this.openOrders) {
+      if (order.eligibleFrom > day) continue
+      const bar = this.replay.barToday(order.symbol)
+      if (bar < 0) continue
+      if (5 * due.length + 5 > this.dueBarValues.length) {
+        const grown = new Float64Array(2 * this.dueBarValues.length)
+        grown.set(this.dueBarValues)
+        this.dueBarValues = grown
+      }
+      const c = this.replay.columns[order.symbol]!, v = this.dueBarValues, at = 5 * due.length
+      v[at] = c.open[bar]!
+      v[at + 1] = c.high[bar]!
+      v[at + 2] = c.low[bar]!
+      v[at + 3] = c.close[bar]!
+      v[at + 4] = c.volume[bar]!
+      due.push(order)
+    }
+    return due
   }
 
   /** Cancels every order still open (end of the run) so the records show how each ended. */

@@ -104,14 +104,19 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
   const send = ({ plans, decidedAt }: DecidedPlans, marketPrice: (s: number) => number | undefined): void => {
     let freeCash: number = exchange.cash
     const tradeDate = replay.today
-    for (const plan of plans) {
+    const at = { now: decidedAt, tradeDate }
+    // Every plan's market price first, in one pass: independent reads, whose waits on memory the processor overlaps.
+    const prices = plans.map((plan) => {
       const s = replay.symbol(plan.ticker)
-      const price = s === undefined ? undefined : marketPrice(s)
+      return s === undefined ? undefined : marketPrice(s)
+    })
+    for (let k = 0; k < plans.length; k++) {
+      const plan = plans[k]!, price = prices[k]
       if (price === undefined) continue
       const ref = referencePrice(plan.type, price)
       const intent = resolvePlan(plan, strategy.name, decidedAt, ref, freeCash, config.sim.costs)
       if (intent === undefined) continue
-      const admission = gate.admit(intent, { now: decidedAt, tradeDate }, () => riskBook(exchange, startOfDayEquity, intent.ticker))
+      const admission = gate.admit(intent, at, () => riskBook(exchange, startOfDayEquity, intent.ticker))
       if (admission._tag === "Refused") exchange.recordRefused(admission.id, intent, `${admission.rule}: ${admission.message}`)
       if (admission._tag !== "Admitted") continue
       // The simulated exchange is the broker here: a rejection is final, like a BrokerRejected from the port.
