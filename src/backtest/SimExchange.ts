@@ -540,13 +540,14 @@ export class SimExchange {
 
   /** Cash plus every holding at its latest close (at cost before its first bar). */
   equity(): number {
-    let value: number = this.book.cash
     const { cursor, latestClose } = this.replay
     const held = this.book.quantity, cost = this.book.costBasis
+    // Summed apart from cash: an accumulator started from the cash field was kept boxed, one allocation per holding.
+    let holdings = 0
     for (let s = 0; s < held.length; s++) {
       const quantity = held[s]!
-      if (quantity !== 0) value += cursor[s]! > 0 ? quantity * latestClose[s]! : cost[s]!
+      if (quantity !== 0) holdings += cursor[s]! > 0 ? quantity * latestClose[s]! : cost[s]!
     }
-    return value
+    return this.book.cash + holdings
   }
 }

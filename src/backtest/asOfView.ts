@@ -60,7 +60,8 @@ interface CloseSource {
  * later decision's bars where an earlier one's were expected.
  */
 class BoundedSeries implements BarSeries {
-  /** The close source, flattened onto the series: the reads of a long run's indicators go through here. */
+  /** The dates and close source, kept on the series itself: a long run's indicators read them for every symbol. */
+  private readonly dates: ReadonlyArray<TradeDate>
   private readonly closeValues: Float64Array
   private readonly closeStart: number
   private readonly closeStride: number
@@ -73,6 +74,7 @@ class BoundedSeries implements BarSeries {
     /** A pool's close panel cells for this symbol; default its own close column. */
     closes: CloseSource = { values: columns.close, start: 0, stride: 1 }
   ) {
+    this.dates = columns.dates
     this.closeValues = closes.values
     this.closeStart = closes.start
     this.closeStride = closes.stride
@@ -93,7 +95,7 @@ class BoundedSeries implements BarSeries {
   }
   // Prototype methods, not per-instance closures.
   date(i: number): TradeDate {
-    return this.columns.dates[this.at(i)]!
+    return this.dates[this.at(i)]!
   }
   open(i: number): number {
     return this.columns.open[this.at(i)]!
