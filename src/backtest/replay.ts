@@ -14,6 +14,8 @@ export class Replay {
   readonly columns: ReadonlyArray<BarColumns>
   /** Per symbol: number of bars dated on or before the current day. */
   readonly cursor: Int32Array
+  /** The cursors as of the latest view: a view and its series read only these (`view`). */
+  private readonly viewCursors: Int32Array
   /** Per symbol: the close of its latest visible bar (meaningful where `cursor` > 0); dense, for daily marking. */
   readonly latestClose: Float64Array
   /** Per symbol and bar: its day key (`dayKeys`): visible on day d when ≤ 2d + 1, dated on day d when = 2d + 1. */
@@ -37,6 +39,7 @@ export class Replay {
     for (const list of distinct) dayNumbers.set(list, dayKeys(list, this.days))
     this.dayOfBar = this.columns.map((c) => dayNumbers.get(c.dates)!)
     this.cursor = new Int32Array(this.tickers.length)
+    this.viewCursors = new Int32Array(this.tickers.length)
     this.latestClose = new Float64Array(this.tickers.length)
     this.panel = buildClosePanel(this.columns)
     this.seriesPool = new SeriesPool(this.columns, this.panel)
@@ -93,11 +96,12 @@ export class Replay {
   }
 
   /**
-   * The strategy's view at today's close: it keeps its own copy of the cursors, so it never sees later bars, and
-   * it serves until the next view is made.
+   * The strategy's view at today's close. It reads a copy of the cursors taken now, so it never sees later bars, and
+   * it serves until the next view is made (which takes the next copy into the same buffer).
    */
   view(): AsOfView {
-    return makeAsOfView(this.index, this.today, { cursors: this.cursor.slice(), pool: this.seriesPool })
+    this.viewCursors.set(this.cursor)
+    return makeAsOfView(this.index, this.today, { cursors: this.viewCursors, pool: this.seriesPool })
   }
 }
 

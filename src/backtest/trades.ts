@@ -1,7 +1,7 @@
 // Round-trip trades from the fill log: buys open lots, sells close them first-in first-out. Fees are spread over
 // the shares of each fill; a lot still held at the end is an open trade marked at the last close.
 import type { Ticker, Won } from "../domain/Money.js"
-import type { TradeDate } from "../domain/Time.js"
+import { epochDayOf, type TradeDate } from "../domain/Time.js"
 import type { FillRecord, TradeRecord } from "./BacktestResult.js"
 
 interface Lot {
@@ -12,39 +12,28 @@ interface Lot {
   readonly feePerShare: number
 }
 
-const DAY_MS = 86_400_000
-
-/** Calendar days between two dates; each date is parsed once per run (fills share a few thousand dates). */
-const dayCounter = () => {
-  const dayNumbers = new Map<TradeDate, number>()
-  const dayNumber = (date: TradeDate): number => {
-    let n = dayNumbers.get(date)
-    if (n === undefined) dayNumbers.set(date, n = Math.round(Date.parse(date) / DAY_MS))
-    return n
-  }
-  return (a: TradeDate, b: TradeDate): number => dayNumber(b) - dayNumber(a)
-}
-
+/** One closing of `quantity` shares of `lot`: at an exit fill, or (exit date undefined) marked at `exitPrice` at the end. */
 const trade = (
   ticker: Ticker,
   lot: Lot,
   quantity: number,
-  exit: { readonly date: TradeDate | undefined; readonly price: number; readonly feePerShare: number },
-  endDate: TradeDate,
-  daysBetween: (a: TradeDate, b: TradeDate) => number
+  exitDate: TradeDate | undefined,
+  exitPrice: number,
+  exitFeePerShare: number,
+  endDate: TradeDate
 ): TradeRecord => {
   const cost = lot.price * quantity
-  const pnl = Math.round((exit.price - lot.price) * quantity - (lot.feePerShare + exit.feePerShare) * quantity)
+  const pnl = Math.round((exitPrice - lot.price) * quantity - (lot.feePerShare + exitFeePerShare) * quantity)
   return {
     ticker,
     entryDate: lot.date,
     entryPrice: lot.price,
-    exitDate: exit.date,
-    exitPrice: exit.date === undefined ? undefined : exit.price,
+    exitDate,
+    exitPrice: exitDate === undefined ? undefined : exitPrice,
     quantity,
     pnl: pnl as Won,
     returnPct: cost > 0 ? (pnl / cost) * 100 : 0,
-    holdingDays: daysBetween(lot.date, exit.date ?? endDate)
+    holdingDays: epochDayOf(exitDate ?? endDate) - epochDayOf(lot.date)
   }
 }
 
@@ -56,7 +45,6 @@ export const roundTrips = (
 ): ReadonlyArray<TradeRecord> => {
   const lots = new Map<Ticker, Array<Lot>>()
   const out: Array<TradeRecord> = []
-  const daysBetween = dayCounter()
   for (const f of fills) {
     let queue = lots.get(f.ticker)
     if (queue === undefined) lots.set(f.ticker, queue = [])
@@ -64,12 +52,12 @@ export const roundTrips = (
       queue.push({ date: f.date, price: f.price, quantity: f.quantity, feePerShare: f.commission / f.quantity })
       continue
     }
-    const exit = { date: f.date, price: f.price, feePerShare: (f.commission + f.tax) / f.quantity }
+    const exitFeePerShare = (f.commission + f.tax) / f.quantity
     let left = f.quantity
     while (left > 0 && queue.length > 0) {
       const lot = queue[0]!
       const q = Math.min(left, lot.quantity)
-      out.push(trade(f.ticker, lot, q, exit, endDate, daysBetween))
+      out.push(trade(f.ticker, lot, q, f.date, f.price, exitFeePerShare, endDate))
       lot.quantity -= q
       left -= q
       if (lot.quantity === 0) queue.shift()
@@ -77,7 +65,7 @@ export const roundTrips = (
   }
   for (const [ticker, queue] of lots) {
     for (const lot of queue) {
-      out.push(trade(ticker, lot, lot.quantity, { date: undefined, price: lastClose(ticker) ?? lot.price, feePerShare: 0 }, endDate, daysBetween))
+      out.push(trade(ticker, lot, lot.quantity, undefined, lastClose(ticker) ?? lot.price, 0, endDate))
     }
   }
   return out

@@ -56,6 +56,24 @@ export const toKisDate = (date: TradeDate): string => date.replaceAll("-", "")
 export const fromKisDate = (yyyymmdd: string, field = "YYYYMMDD date"): Either.Either<TradeDate, InvalidDomainValue> =>
   makeTradeDate(/^\d{8}$/.test(yyyymmdd) ? `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}` : yyyymmdd, field)
 
+const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48
+
+/**
+ * Days from 1970-01-01 to a date, by arithmetic on its digits: no Date object and no allocation, for code that
+ * counts days between many dates (round trips of a long backtest). Years are counted from March, so the leap day
+ * falls at the end of one (the days-from-civil method).
+ */
+export const epochDayOf = (date: TradeDate): number => {
+  const month = digitAt(date, 5) * 10 + digitAt(date, 6)
+  const day = digitAt(date, 8) * 10 + digitAt(date, 9)
+  const year = digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3) - (month <= 2 ? 1 : 0)
+  const era = Math.floor(year / 400)
+  const yearOfEra = year - era * 400
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
+}
+
 /** Day of week of a calendar date, 0 = Sunday … 6 = Saturday. */
 export const dayOfWeek = (date: TradeDate): number => new Date(`${date}T00:00:00Z`).getUTCDay()
 
