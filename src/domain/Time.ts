@@ -33,13 +33,8 @@ export const tradeDate = (s: string): TradeDate => s as TradeDate
 
 /** KST is UTC+9 all year (Korea has no daylight saving time). */
 export const KST_OFFSET_MS = 9 * 3600 * 1000
+const DAY_MS = 86_400_000
 
-/** The UTC instant of a KST wall-clock time on a date; `hhmmss` like "090000". */
-export const kstInstant = (date: TradeDate, hhmmss = "000000"): Instant => {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number]
-  const h = Number(hhmmss.slice(0, 2)), mi = Number(hhmmss.slice(2, 4)), s = Number(hhmmss.slice(4, 6))
-  return (Date.UTC(y, m - 1, d, h, mi, s) - KST_OFFSET_MS) as Instant
-}
 
 /** The KST calendar date of a UTC instant. */
 export const kstDateOf = (instant: number): TradeDate =>
@@ -72,6 +67,14 @@ export const epochDayOf = (date: TradeDate): number => {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
   return era * 146_097 + dayOfEra - 719_468
+}
+
+/** The UTC instant of a KST wall-clock time on a date; `hhmmss` like "090000". */
+export const kstInstant = (date: TradeDate, hhmmss = "000000"): Instant => {
+  const h = digitAt(hhmmss, 0) * 10 + digitAt(hhmmss, 1)
+  const mi = digitAt(hhmmss, 2) * 10 + digitAt(hhmmss, 3)
+  const s = digitAt(hhmmss, 4) * 10 + digitAt(hhmmss, 5)
+  return (epochDayOf(date) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 - KST_OFFSET_MS) as Instant
 }
 
 /** Day of week of a calendar date, 0 = Sunday … 6 = Saturday. */

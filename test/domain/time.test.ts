@@ -1,7 +1,7 @@
 // Calendar arithmetic on KST dates: the digit-arithmetic day count agrees with the JavaScript Date calendar.
 import { fc, test } from "@fast-check/vitest"
 import { expect } from "vitest"
-import { epochDayOf, tradeDate } from "../../src/domain/Time.js"
+import { epochDayOf, KST_OFFSET_MS, kstDateOf, kstInstant, kstTimeOf, tradeDate } from "../../src/domain/Time.js"
 
 const DAY_MS = 86_400_000
 
@@ -18,4 +18,18 @@ test("epochDayOf at the edges of leap years", () => {
   expect(epochDayOf(tradeDate("2000-03-01")) - epochDayOf(tradeDate("2000-02-28"))).toBe(2)
   expect(epochDayOf(tradeDate("2100-03-01")) - epochDayOf(tradeDate("2100-02-28"))).toBe(1)
   expect(epochDayOf(tradeDate("1969-12-31"))).toBe(-1)
+})
+
+const two = (n: number) => String(n).padStart(2, "0")
+
+test.prop([
+  fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2199-12-31T00:00:00Z"), noInvalidDate: true }),
+  fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 })
+])("kstInstant is the UTC instant of that KST wall-clock time, and kstDateOf / kstTimeOf read it back", (day, h, m, s) => {
+  const date = tradeDate(day.toISOString().slice(0, 10))
+  const hhmmss = `${two(h)}${two(m)}${two(s)}`
+  const instant = kstInstant(date, hhmmss)
+  expect(instant).toBe(Date.parse(`${date}T${two(h)}:${two(m)}:${two(s)}Z`) - KST_OFFSET_MS)
+  expect(kstDateOf(instant)).toBe(date)
+  expect(kstTimeOf(instant)).toBe(hhmmss)
 })
