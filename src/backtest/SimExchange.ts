@@ -157,10 +157,10 @@ export class SimExchange {
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
-  /** The one bar path, order and path context being matched: each match uses them up before the next writes them. */
-  private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
   /** Today's bars of the orders due, five values each (`readDueBars`); grows to the busiest day's count. */
   private dueBarValues = new Float64Array(5 * 64)
+  /** The one bar path, order and path context being matched: each match uses them up before the next writes them. */
+  private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
   private readonly scratchOrder: { side: Side; type: OrderType; remaining: number } = { side: "buy", type: { _tag: "market" }, remaining: 0 }
   private readonly scratchContext: { date: TradeDate; instrument: Instrument; lock: LimitLock } = { date: "" as TradeDate, instrument: ordinaryStock("KOSPI"), lock: NOT_LOCKED }
 
