@@ -3,6 +3,7 @@
 // with no build step to remember and never from stale code. Plain JavaScript so that plain `node` runs it.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
+import { SourceMap } from "node:module"
 import path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -82,6 +83,8 @@ const build = async (entry, cacheDir, manifestFile, previous) => {
       bundle: true, splitting: true, format: "esm", platform: "node", target: `node${process.versions.node}`,
       // CommonJS packages (ws, undici) call require(); an ES module has none unless it is made here.
       banner: { js: "import { createRequire as createRequireForBundle } from \"node:module\"; const require = createRequireForBundle(import.meta.url);" },
+      // Source maps that name the project's files (not their text): a stack trace points at src/…ts lines.
+      sourcemap: "linked", sourcesContent: false,
       plugins: [sourceModuleUrl], metafile: true, logLevel: "error"
     })
   } catch (error) {
@@ -140,6 +143,46 @@ const manifestFile = path.join(cacheDir, "manifest.json")
 const current = readManifest(manifestFile)
 const manifest = isFresh(current, entry, cacheDir) ? current : await build(entry, cacheDir, manifestFile, current)
 
-// The command sees the arguments it would see under `tsx <entry> ...`.
+/**
+ * Stack traces name the project's sources: a frame in the bundle is looked up in its source map, read the first time
+ * a trace needs it. (Node's own source-map support would parse every map at start-up, a third of a second.)
+ * Installed once the modules have loaded: Effect formats a trace while loading, which would read a map on every start.
+ */
+const sourceFrames = (bundleDir) => {
+  const maps = new Map()
+  const mapOf = (file) => {
+    if (!maps.has(file)) {
+      try {
+        maps.set(file, new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8"))))
+      } catch {
+        maps.set(file, undefined)
+      }
+    }
+    return maps.get(file)
+  }
+  /** The frame as `name (src/….ts:line:column)`, or undefined for a frame outside the bundle or its maps. */
+  const sourceOf = (frame) => {
+    try {
+      const url = frame.getFileName()
+      if (typeof url !== "string" || !url.startsWith("file:")) return undefined
+      const file = fileURLToPath(url)
+      if (!file.startsWith(bundleDir + path.sep)) return undefined
+      const entry = mapOf(file)?.findEntry(frame.getLineNumber() - 1, frame.getColumnNumber() - 1)
+      if (typeof entry?.originalSource !== "string") return undefined
+      const source = path.relative(ROOT, path.resolve(path.dirname(file), entry.originalSource))
+      const name = `${frame.isAsync() ? "async " : ""}${frame.getFunctionName() ?? "<anonymous>"}`
+      return `${name} (${source}:${entry.originalLine + 1}:${entry.originalColumn + 1})`
+    } catch {
+      return undefined // a trace is never lost to its own formatting: the frame is shown as the bundle has it
+    }
+  }
+  return (error, frames) => {
+    const head = error instanceof Error ? Error.prototype.toString.call(error) : String(error)
+    return [head, ...frames.map((frame) => `    at ${sourceOf(frame) ?? frame}`)].join("\n")
+  }
+}
+
+// The command sees the arguments it would see under `tsx <entry> ...`, and stack traces that name the sources.
 process.argv = [process.argv[0], path.resolve(ROOT, entry), ...args]
 await import(pathToFileURL(path.join(cacheDir, manifest.build, "main.mjs")).href)
+Error.prepareStackTrace = sourceFrames(path.join(cacheDir, manifest.build))

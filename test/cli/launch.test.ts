@@ -1,6 +1,6 @@
 // scripts/launch.mjs end to end: a real command runs from the cached bundle exactly as it runs from the sources
 // (report assets included); an edit, or a new file that changes an import, is rebuilt before the next run;
-// launches racing on an empty cache each get a whole bundle; a build error fails loudly.
+// launches racing on an empty cache each get a whole bundle; a build error fails loudly; stack traces name the sources.
 import { execFile } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -114,6 +114,15 @@ describe("launcher", () => {
       await launch(entry)
       expect(builds()).toHaveLength(2)
     })
+  })
+
+  it("prints stack traces of a running command that name the source files and lines, not the bundle's", async () => {
+    const entry = path.join(work, "entry.ts")
+    writeFileSync(entry, `const explode = (): number => {\n  throw new Error("boom")\n}\nsetTimeout(explode, 1)\n`)
+    const failed = await launch(entry)
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toContain("Error: boom")
+    expect(failed.stderr).toMatch(/at explode \(\S*entry\.ts:2:9\)/)
   })
 
   it("lets launches that start together on an empty cache each run a whole bundle", async () => {
