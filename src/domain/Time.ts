@@ -35,7 +35,6 @@ export const tradeDate = (s: string): TradeDate => s as TradeDate
 export const KST_OFFSET_MS = 9 * 3600 * 1000
 const DAY_MS = 86_400_000
 
-
 /** The KST calendar date of a UTC instant. */
 export const kstDateOf = (instant: number): TradeDate =>
   new Date(instant + KST_OFFSET_MS).toISOString().slice(0, 10) as TradeDate
