@@ -134,6 +134,9 @@ class SimBook {
   }
 }
 
+/** Values kept per order due today (`readDueBars`): its bar's index, open, high, low, close and volume. */
+const DUE_BAR_FIELDS = 6
+
 /** Per replayed day, the instants of the few KST times orders and fills are stamped with. */
 const STAMP_TIMES = ["083000", "090000", "153000"] as const
 type StampTime = (typeof STAMP_TIMES)[number]
@@ -157,8 +160,8 @@ export class SimExchange {
   private readonly exits = new Map<Ticker, ExitLevels>()
   /** False between the day's open and its close: orders sent then may still fill on today's bar. */
   private afterClose = false
-  /** Today's bars of the orders due, five values each (`readDueBars`); grows to the busiest day's count. */
-  private dueBarValues = new Float64Array(5 * 64)
+  /** Today's bars of the orders due, six values each (`readDueBars`); grows to the busiest day's count. */
+  private dueBarValues = new Float64Array(DUE_BAR_FIELDS * 64)
   /** The one bar path, order and path context being matched: each match uses them up before the next writes them. */
   private readonly scratchPath = { prices: new Float64Array(4), volumes: new Float64Array(4) }
   private readonly scratchOrder: { side: Side; type: OrderType; remaining: number } = { side: "buy", type: { _tag: "market" }, remaining: 0 }
@@ -285,8 +288,9 @@ export class SimExchange {
     const entryPoint = this.exits.size > 0 || this.openOrders.some((o) => hasExits(o.intent.exits)) ? new Map<number, number>() : undefined
     const due = this.readDueBars(day)
     for (let k = 0; k < due.length; k++) {
-      const order = due[k]!, bar = this.replay.barToday(order.symbol), v = this.dueBarValues
-      const path = writeBarPath(this.scratchPath, v[5 * k]!, v[5 * k + 1]!, v[5 * k + 2]!, v[5 * k + 3]!, v[5 * k + 4]!)
+      const order = due[k]!, v = this.dueBarValues, at = DUE_BAR_FIELDS * k
+      const path = writeBarPath(this.scratchPath, v[at + 1]!, v[at + 2]!, v[at + 3]!, v[at + 4]!, v[at + 5]!)
+      const bar = v[at]!
       const point = this.matchOn(order, path, this.lockOf(order.symbol, bar), 0)
       if (entryPoint !== undefined && point >= 0 && order.intent.side === "buy") entryPoint.set(order.symbol, Math.max(entryPoint.get(order.symbol) ?? 0, point))
       this.settleRemainder(order)
@@ -297,9 +301,10 @@ export class SimExchange {
   }
 
   /**
-   * The open orders whose symbol traded today and that may fill on it, with their bars' open, high, low, close and
-   * volume copied into `dueBarValues`, five per order. Read in one pass before matching: the reads do not depend on
-   * each other, so the processor overlaps their waits on memory, where matching order by order waits for each in turn.
+   * The open orders whose symbol traded today and that may fill on it, with their bars' index, open, high, low, close
+   * and volume copied into `dueBarValues`, DUE_BAR_FIELDS per order. Read in one pass before matching: the reads do
+   * not depend on each other, so the processor overlaps their waits on memory, where matching order by order waits
+   * for each in turn.
    */
   private readDueBars(day: number): ReadonlyArray<SimOrder> {
     const due: Array<SimOrder> = []
@@ -307,17 +312,19 @@ export class SimExchange {
       if (order.eligibleFrom > day) continue
       const bar = this.replay.barToday(order.symbol)
       if (bar < 0) continue
-      if (5 * due.length + 5 > this.dueBarValues.length) {
+      const at = DUE_BAR_FIELDS * due.length
+      if (at + DUE_BAR_FIELDS > this.dueBarValues.length) {
         const grown = new Float64Array(2 * this.dueBarValues.length)
         grown.set(this.dueBarValues)
         this.dueBarValues = grown
       }
-      const c = this.replay.columns[order.symbol]!, v = this.dueBarValues, at = 5 * due.length
-      v[at] = c.open[bar]!
-      v[at + 1] = c.high[bar]!
-      v[at + 2] = c.low[bar]!
-      v[at + 3] = c.close[bar]!
-      v[at + 4] = c.volume[bar]!
+      const c = this.replay.columns[order.symbol]!, v = this.dueBarValues
+      v[at] = bar
+      v[at + 1] = c.open[bar]!
+      v[at + 2] = c.high[bar]!
+      v[at + 3] = c.low[bar]!
+      v[at + 4] = c.close[bar]!
+      v[at + 5] = c.volume[bar]!
       due.push(order)
     }
     return due
