@@ -9,7 +9,8 @@ import { Broker, type BrokerOrder } from "../services/Broker.js"
 import { BrokerRejected, MarketDataUnavailable } from "../services/errors.js"
 import { MarketClock } from "../services/MarketClock.js"
 import { MarketData } from "../services/MarketData.js"
-import { brokerOrderIdOf, type SimExchange, type SimOrder } from "./SimExchange.js"
+import type { SimOrder } from "./orderLog.js"
+import { brokerOrderIdOf, type SimExchange } from "./SimExchange.js"
 import { makeAsOfView } from "./asOfView.js"
 
 /** The exchange of the current run; every simulated adapter reads it. */
@@ -47,12 +48,12 @@ export const SimBrokerLive = Layer.effect(
         }),
       cancel: (id, brokerOrderId) =>
         Effect.suspend(() => {
-          const order = exchange.orders.find((o) => o.id === id && brokerOrderIdOf(o) === brokerOrderId)
+          const order = exchange.pending.find((o) => o.id === id && brokerOrderIdOf(o) === brokerOrderId)
           return order !== undefined && exchange.cancel(order.id)
             ? Effect.succeed({ id, brokerOrderId: `C${brokerOrderIdOf(order)}`, acceptedAt: kstInstant(exchange.replay.today, "153000") })
             : Effect.fail(new BrokerRejected({ code: "SIM-CANCEL", message: `order ${brokerOrderId} is not open` }))
         }),
-      dailyOrders: (date) => Effect.sync(() => exchange.orders.filter((o) => o.placedOn === date).map(toBrokerOrder)),
+      dailyOrders: (date) => Effect.sync(() => exchange.ordersPlacedOn(date).map(toBrokerOrder)),
       account: Effect.sync(() => {
         const book = exchange.portfolio
         const sells = new Map<Ticker, number>()

@@ -1,12 +1,13 @@
 // The simulated exchange and account behind SimBroker: open orders, fills from the matching engine on each
 // replayed bar, protective exits, costs and integer-won accounting by Portfolio's own fill rule
-// (bookFillFigures) over dense per-symbol arrays. Driven once per trading day; the Broker port over it is SimBroker.ts.
+// (bookFillFigures) over dense per-symbol arrays; every order and fill is kept in the columnar logs of
+// orderLog.ts. Driven once per trading day; the Broker port over it is SimBroker.ts.
 import { Either, HashMap } from "effect"
 import type { Instrument } from "../domain/Market.js"
 import { ordinaryStock } from "../domain/Market.js"
 import { commission, type CostModel, sellTax } from "../domain/krx/costs.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderState, type OrderType, SentOrderIds, type Side } from "../domain/Order.js"
+import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderType, type Side } from "../domain/Order.js"
 import { bookFillFigures, type FillFigures, invalidFillFigures, type Portfolio, type Position } from "../domain/Portfolio.js"
 import type { Holding, PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
@@ -14,6 +15,7 @@ import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
 import type { FillRecord, OrderRecord } from "./BacktestResult.js"
 import { type MatchRules, matchOrder } from "./matching/matchOrder.js"
+import { FillLog, type OrderEntry, OrderLog, records, SimOrder } from "./orderLog.js"
 import { closePath, type LimitLock, limitLockOf, NOT_LOCKED, type PricePath, writeBarPath } from "./matching/pricePath.js"
 import type { Replay } from "./replay.js"
 
@@ -27,26 +29,6 @@ export interface SimSettings {
   readonly costs: CostModel
   /** The settlement day of a trade (T+2): the sell tax in force on it applies. */
   readonly settlementDate: (date: TradeDate) => TradeDate
-}
-
-/** An order as the simulated exchange keeps it. */
-export interface SimOrder {
-  readonly id: ClientOrderId
-  /** The exchange's order number, from 1 (0: refused before reaching it); see `brokerOrderIdOf`. */
-  readonly sequence: number
-  readonly intent: OrderIntent
-  readonly symbol: number
-  /** The trading day the strategy decided it (its close). */
-  readonly decidedOn: TradeDate
-  /** The trading day the exchange accepted it (the next one for decisions sent before the open). */
-  readonly placedOn: TradeDate
-  readonly acceptedAt: Instant
-  /** First replay day whose bar may fill it. */
-  readonly eligibleFrom: number
-  state: OrderState
-  filled: number
-  filledNotional: number
-  reason: string | undefined
 }
 
 /** Why the exchange refused an order outright. */
@@ -143,11 +125,11 @@ type StampTime = (typeof STAMP_TIMES)[number]
 
 export class SimExchange {
   private readonly book: SimBook
-  readonly orders: Array<SimOrder> = []
-  readonly fills: Array<FillRecord> = []
+  private readonly orderLog = new OrderLog()
+  private readonly fillLog = new FillLog()
   private openOrders: Array<SimOrder> = []
   /** Ids sent through the Broker port (`submit`): sending one again is refused. */
-  private readonly ids = new SentOrderIds()
+  private readonly ids = new Set<ClientOrderId>()
   private stampDay = -1
   private readonly stamps = new Map<StampTime, Instant>()
   private lastDecidedAt = Number.NaN
@@ -195,6 +177,14 @@ export class SimExchange {
   get pending(): ReadonlyArray<SimOrder> {
     return this.openOrders
   }
+  /** The orders placed on `date` (refused ones included), as they stand now. */
+  ordersPlacedOn(date: TradeDate): ReadonlyArray<SimOrder> {
+    const placed: Array<SimOrder> = []
+    for (let i = 0; i < this.orderLog.length; i++) {
+      if (this.orderLog.placedOn[i] === date) placed.push(new SimOrder(this.orderLog, i, this.orderLog.intentAt(i)))
+    }
+    return placed
+  }
 
   /** Start of a trading day (the replay has just advanced): orders sent now can fill on today's bar. */
   openDay(): void {
@@ -203,38 +193,36 @@ export class SimExchange {
 
   /** Accepts an order sent through the Broker port, or says why not: an id sent before is refused. */
   submit(id: ClientOrderId, intent: OrderIntent): Either.Either<SimOrder, SimRejection> {
-    if (this.ids.has(id, intent)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
-    const accepted = this.accept(id, intent)
-    if (Either.isRight(accepted)) this.ids.add(id, intent)
+    if (this.ids.has(id)) return Either.left({ code: "SIM-DUP", message: `order ${id} was already sent` })
+    const accepted = this.accept(intent, id)
+    if (Either.isRight(accepted)) this.ids.add(id)
     return accepted
   }
 
   /**
-   * Accepts an order or says why not, for a caller that journals its ids and sends each at most once (the backtest
-   * loop, behind its OrderGate). Sent after the close, a market order fills at that close in `close` mode.
+   * Accepts an order or says why not, for a caller that journals its intents and sends each at most once (the
+   * backtest loop, behind its OrderGate); its id is `id`, or else derived from the intent when first asked for.
+   * Sent after the close, a market order fills at that close in `close` mode.
    */
-  accept(id: ClientOrderId, intent: OrderIntent): Either.Either<SimOrder, SimRejection> {
+  accept(intent: OrderIntent, id?: ClientOrderId): Either.Either<SimOrder, SimRejection> {
     const symbol = this.replay.symbol(intent.ticker)
     if (symbol === undefined) return Either.left({ code: "SIM-SYMBOL", message: `${intent.ticker} is not in the replayed universe` })
     if (!Number.isSafeInteger(intent.quantity) || intent.quantity <= 0) {
       return Either.left({ code: "SIM-QTY", message: `quantity ${intent.quantity} must be a whole number > 0` })
     }
     const day = this.replay.dayIndex
-    const order: SimOrder = {
+    const order = this.enter({
       id,
-      sequence: this.orders.length + 1,
       intent,
       symbol,
+      sequence: this.orderLog.length + 1,
       decidedOn: this.dateOfDecision(intent.decidedAt),
       placedOn: this.replay.today,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: this.afterClose ? day + 1 : day,
       state: "accepted",
-      filled: 0,
-      filledNotional: 0,
       reason: undefined
-    }
-    this.orders.push(order)
+    })
     this.openOrders.push(order)
     if (this.afterClose && this.settings.fill === "close" && intent.type._tag === "market") {
       const bar = this.replay.barToday(symbol)
@@ -252,23 +240,24 @@ export class SimExchange {
    * Records an order refused before it reached the book (by the risk rules, or by `accept`), so the run's order list
    * shows why it never traded.
    */
-  recordRefused(id: ClientOrderId, intent: OrderIntent, reason: string): void {
-    if (this.ids.has(id, intent)) return
-    const symbol = this.replay.symbol(intent.ticker) ?? -1
-    this.orders.push({
-      id,
-      sequence: 0,
+  recordRefused(intent: OrderIntent, reason: string): void {
+    this.enter({
+      id: undefined,
       intent,
-      symbol,
+      symbol: this.replay.symbol(intent.ticker) ?? -1,
+      sequence: 0,
       decidedOn: this.dateOfDecision(intent.decidedAt),
       placedOn: this.replay.today,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: Number.MAX_SAFE_INTEGER,
       state: "rejected",
-      filled: 0,
-      filledNotional: 0,
       reason
     })
+  }
+
+  /** Logs a new order; returns the handle to work it with. */
+  private enter(entry: OrderEntry): SimOrder {
+    return new SimOrder(this.orderLog, this.orderLog.add(entry), entry.intent)
   }
 
   /** Cancels what is left of an open order; false when it is no longer open. */
@@ -468,7 +457,7 @@ export class SimExchange {
     this.book.book(s, side, quantity, price, fee, tax)
     if (side === "buy" && before === 0) this.openedDay[s] = this.replay.dayIndex
     this.holdingList = undefined
-    this.fills.push({ orderId: order.id, date, ticker, side, quantity, price, commission: fee, tax })
+    this.fillLog.add(order.index, date, quantity, price, fee, tax)
     order.filled += quantity
     order.filledNotional += notional
     order.state = order.filled === order.intent.quantity ? "filled" : "partially-filled"
@@ -501,22 +490,18 @@ export class SimExchange {
         type: exitOrderType(levels, hit.kind),
         reason: hit.kind
       }
-      const id = `${hit.kind}:${date}:${ticker}` as ClientOrderId
-      const order: SimOrder = {
-        id,
-        sequence: this.orders.length + 1,
+      const order = this.enter({
+        id: `${hit.kind}:${date}:${ticker}` as ClientOrderId,
         intent,
         symbol,
+        sequence: this.orderLog.length + 1,
         decidedOn: date,
         placedOn: date,
         acceptedAt: intent.decidedAt,
         eligibleFrom: this.replay.dayIndex,
         state: "accepted",
-        filled: 0,
-        filledNotional: 0,
         reason: hit.kind
-      }
-      this.orders.push(order)
+      })
       // The levels are spent once the exit is working; a remainder rests as an ordinary order.
       this.exits.delete(ticker)
       this.matchOn(order, path, this.lockOf(symbol, bar), hit.index)
@@ -525,24 +510,9 @@ export class SimExchange {
     }
   }
 
-  /** The orders as the backtest result reports them. */
-  orderRecords(): ReadonlyArray<OrderRecord> {
-    return this.orders.map((o) => {
-      const t = o.intent.type
-      return {
-        id: o.id,
-        ticker: o.intent.ticker,
-        side: o.intent.side,
-        type: t._tag,
-        quantity: o.intent.quantity,
-        limitPrice: t._tag === "limit" ? t.price : t._tag === "stop" ? t.stopPrice : undefined,
-        decidedOn: o.decidedOn,
-        state: o.state,
-        filledQuantity: o.filled,
-        averageFillPrice: o.filled === 0 ? 0 : o.filledNotional / o.filled,
-        reason: o.reason ?? o.intent.reason
-      }
-    })
+  /** The orders and fills as the backtest result reports them. */
+  records(): { readonly orders: ReadonlyArray<OrderRecord>; readonly fills: ReadonlyArray<FillRecord> } {
+    return records(this.orderLog, this.fillLog)
   }
 
   /** Cash plus every holding at its latest close (at cost before its first bar). */

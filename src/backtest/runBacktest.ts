@@ -75,7 +75,7 @@ export const runBacktest = (dataSet: DataSet, config: BacktestConfig) =>
       return yield* new BacktestSetupError({ message: `no trading day of ${symbolList(universe)}${range === "" ? "" : ` ${range}`}` })
     }
     const exchange = new SimExchange(replay, config.sim, config.initialCash, instrumentLookup(dataSet))
-    const gate = new OrderGate({ riskLimits: config.riskLimits, costs: config.sim.costs })
+    const gate = new OrderGate({ riskLimits: config.riskLimits, costs: config.sim.costs }, { forwardOnly: true })
     return replayDays(replay, exchange, gate, config, dataSet)
   })
 
@@ -117,11 +117,11 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
       const intent = resolvePlan(plan, strategy.name, decidedAt, ref, freeCash, config.sim.costs)
       if (intent === undefined) continue
       const admission = gate.admit(intent, at, () => riskBook(exchange, startOfDayEquity, intent.ticker))
-      if (admission._tag === "Refused") exchange.recordRefused(admission.id, intent, `${admission.rule}: ${admission.message}`)
+      if (admission._tag === "Refused") exchange.recordRefused(intent, `${admission.rule}: ${admission.message}`)
       if (admission._tag !== "Admitted") continue
       // The simulated exchange is the broker here: a rejection is final, like a BrokerRejected from the port.
-      const accepted = exchange.accept(admission.id, intent)
-      if (Either.isLeft(accepted)) exchange.recordRefused(admission.id, intent, `${accepted.left.code}: ${accepted.left.message}`)
+      const accepted = exchange.accept(intent)
+      if (Either.isLeft(accepted)) exchange.recordRefused(intent, `${accepted.left.code}: ${accepted.left.message}`)
       else if (intent.side === "buy") {
         const notional = intent.quantity * ref
         freeCash -= notional + commission(notional, config.sim.costs)
@@ -171,7 +171,7 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
   }
   exchange.expireAll("end of the backtest")
   const lastDay = replay.days[replay.days.length - 1]!
-  const fills = exchange.fills
+  const { orders, fills } = exchange.records()
   return {
     settings: {
       strategy: strategy.name,
@@ -184,7 +184,7 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
       assumptions: config.assumptions
     },
     equity,
-    orders: exchange.orderRecords(),
+    orders,
     fills,
     trades: roundTrips(fills, replay.markPrice, lastDay),
     annotations,

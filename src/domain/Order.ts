@@ -44,7 +44,10 @@ export type OrderIntent = typeof OrderIntent.Type
 export const ClientOrderId = Schema.String.pipe(Schema.brand("ClientOrderId"))
 export type ClientOrderId = typeof ClientOrderId.Type
 
-export const clientOrderId = (intent: OrderIntent): ClientOrderId =>
+/** What an id is derived from: the decision (strategy and instant) and what it orders. */
+export type IdParts = Pick<OrderIntent, "strategy" | "decidedAt" | "ticker" | "side" | "quantity">
+
+export const clientOrderId = (intent: IdParts): ClientOrderId =>
   // join builds one flat string: a template literal keeps a tree of parts, four times the memory per id kept.
   [decisionPrefix(intent.strategy, intent.decidedAt), intent.ticker, intent.side, intent.quantity].join(":") as ClientOrderId
 
@@ -55,49 +58,61 @@ const decisionPrefix = (strategy: string, decidedAt: number): string => {
   return prefixOf.prefix
 }
 
-/** What files an id in a SentOrderIds: the decision instant and the symbol that every id is derived from. */
-export type IdKey = Pick<OrderIntent, "decidedAt" | "ticker">
+/** Whether two intents have the same client order id: the same strategy, instant, symbol, side and quantity. */
+export const sameOrderId = (a: IdParts, b: IdParts): boolean =>
+  a.decidedAt === b.decidedAt && a.ticker === b.ticker && a.quantity === b.quantity && a.side === b.side && a.strategy === b.strategy
 
-/** The ids of orders already sent, as the risk rules ask about them. A ReadonlySet of ids also answers. */
-export interface SentOrderIdLookup {
-  readonly has: (id: ClientOrderId, key: IdKey) => boolean
+/** The orders already sent, as the risk rules ask about them: was an intent with this one's id sent? */
+export interface SentOrderLookup {
+  readonly has: (intent: IdParts) => boolean
 }
 
 /**
- * The ids of orders already sent, filed by decision instant and symbol. A repeat is looked for among the few ids
- * of its own decision step and symbol, so a long run neither hashes its long id strings nor keeps one huge set.
+ * The intents of the orders already sent, filed by decision instant and symbol. An intent is looked for among the
+ * few of its own decision step and symbol by the parts of its id, so asking builds no id string.
+ *
+ * `forwardOnly` is for a caller whose decision instants never go back (a backtest): an id names its instant, so
+ * once a later instant is filed no earlier one can recur, and only the latest instant's intents are kept. Asking
+ * about an earlier instant then is a defect and throws.
  */
-export class SentOrderIds implements SentOrderIdLookup {
-  /** Per decision instant and symbol, the one id sent (the usual case) or every id sent. */
-  private readonly byDecision = new Map<Instant, Map<Ticker, ClientOrderId | Array<ClientOrderId>>>()
-  /** The last decision instant asked about and its ids: a decision step asks about many orders of one instant. */
+export class SentOrders implements SentOrderLookup {
+  /** Per decision instant and symbol, the one intent sent (the usual case) or every one sent. */
+  private readonly byDecision = new Map<Instant, Map<Ticker, IdParts | Array<IdParts>>>()
+  /** The last decision instant asked about and its intents: a decision step asks about many orders of one instant. */
   private lastInstant = Number.NaN
-  private lastBySymbol: Map<Ticker, ClientOrderId | Array<ClientOrderId>> | undefined
+  private lastBySymbol: Map<Ticker, IdParts | Array<IdParts>> | undefined
+  private latestInstant = Number.NEGATIVE_INFINITY
 
-  constructor(sent: Iterable<{ readonly id: ClientOrderId; readonly intent: IdKey }> = []) {
-    for (const { id, intent } of sent) this.add(id, intent)
+  constructor(sent: Iterable<IdParts> = [], private readonly forwardOnly = false) {
+    for (const intent of sent) this.add(intent)
   }
 
-  has(id: ClientOrderId, key: IdKey): boolean {
-    const ids = this.idsOf(key.decidedAt)?.get(key.ticker)
-    return ids === id || (Array.isArray(ids) && ids.includes(id))
+  has(intent: IdParts): boolean {
+    const filed = this.filedAt(intent.decidedAt)?.get(intent.ticker)
+    if (filed === undefined) return false
+    return Array.isArray(filed) ? filed.some((f) => sameOrderId(f, intent)) : sameOrderId(filed, intent)
   }
 
-  add(id: ClientOrderId, key: IdKey): void {
-    let bySymbol = this.idsOf(key.decidedAt)
+  add(intent: IdParts): void {
+    let bySymbol = this.filedAt(intent.decidedAt)
     if (bySymbol === undefined) {
-      this.byDecision.set(key.decidedAt, bySymbol = new Map())
+      if (this.forwardOnly) this.byDecision.clear()
+      this.byDecision.set(intent.decidedAt, bySymbol = new Map())
       this.lastBySymbol = bySymbol
+      this.latestInstant = Math.max(this.latestInstant, intent.decidedAt)
     }
-    const ids = bySymbol.get(key.ticker)
-    if (ids === undefined) bySymbol.set(key.ticker, id)
-    else if (Array.isArray(ids)) {
-      if (!ids.includes(id)) ids.push(id)
-    } else if (ids !== id) bySymbol.set(key.ticker, [ids, id])
+    const filed = bySymbol.get(intent.ticker)
+    if (filed === undefined) bySymbol.set(intent.ticker, intent)
+    else if (Array.isArray(filed)) {
+      if (!filed.some((f) => sameOrderId(f, intent))) filed.push(intent)
+    } else if (!sameOrderId(filed, intent)) bySymbol.set(intent.ticker, [filed, intent])
   }
 
-  private idsOf(decidedAt: Instant): Map<Ticker, ClientOrderId | Array<ClientOrderId>> | undefined {
+  private filedAt(decidedAt: Instant): Map<Ticker, IdParts | Array<IdParts>> | undefined {
     if (decidedAt !== this.lastInstant) {
+      if (this.forwardOnly && decidedAt < this.latestInstant) {
+        throw new Error(`order journal: a decision at ${decidedAt} came after one at ${this.latestInstant}, but this journal only moves forward`)
+      }
       this.lastInstant = decidedAt
       this.lastBySymbol = this.byDecision.get(decidedAt)
     }

@@ -4,7 +4,7 @@
 // the OrderExecutor service wraps the same gate around the Broker port.
 import { Context, Effect, Either } from "effect"
 import type { CostModel } from "../domain/krx/costs.js"
-import { type ClientOrderId, clientOrderId, type IdKey, type OrderIntent, SentOrderIds } from "../domain/Order.js"
+import { type ClientOrderId, clientOrderId, type IdParts, type OrderIntent, SentOrders } from "../domain/Order.js"
 import type { Instant, TradeDate } from "../domain/Time.js"
 import { checkOrder } from "../risk/checkOrder.js"
 import type { RiskContext } from "../risk/RiskContext.js"
@@ -21,7 +21,7 @@ export interface ExecutionPolicyShape {
 export class ExecutionPolicy extends Context.Tag("trader/ExecutionPolicy")<ExecutionPolicy, ExecutionPolicyShape>() {}
 
 /** The book and market facts the risk rules need, supplied by the caller only when the rules are on. */
-export type RiskBook = Omit<RiskContext, "intent" | "now" | "tradeDate" | "recentOrderTimes" | "submittedIds" | "lossLimitBreachedOn" | "costs">
+export type RiskBook = Omit<RiskContext, "intent" | "now" | "tradeDate" | "recentOrderTimes" | "sentOrders" | "lossLimitBreachedOn" | "costs">
 
 export type Execution =
   | { readonly _tag: "Sent"; readonly id: ClientOrderId; readonly ack: OrderAck }
@@ -30,10 +30,15 @@ export type Execution =
   /** Refused by a risk rule or by the broker; final, nothing is open. */
   | { readonly _tag: "Refused"; readonly id: ClientOrderId; readonly rule: string; readonly message: string }
 
-/** The gate's verdict before the broker: send it (the id is journalled now), or the final answer. */
+/**
+ * The gate's verdict before the broker: send it (journalled now; its id is `clientOrderId(intent)`, built by a caller
+ * that needs it), or the final answer.
+ */
 export type Admission =
-  | { readonly _tag: "Admitted"; readonly id: ClientOrderId }
+  | { readonly _tag: "Admitted" }
   | Extract<Execution, { readonly _tag: "AlreadySent" | "Refused" }>
+
+const ADMITTED: Admission = { _tag: "Admitted" }
 
 const ORDER_RATE_MEMORY_MS = 60_000
 
@@ -44,25 +49,27 @@ export interface Timing {
 }
 
 export interface GateSeed {
-  /** Orders already journalled: their ids are never admitted again. */
-  readonly sent?: Iterable<{ readonly id: ClientOrderId; readonly intent: IdKey }>
+  /** Intents of the orders already journalled: their ids are never admitted again. */
+  readonly sent?: Iterable<IdParts>
   readonly recentOrderTimes?: ReadonlyArray<Instant>
   readonly lossLimitBreachedOn?: TradeDate | undefined
+  /** Decision instants never go back (a backtest): the journal keeps only the latest one's intents (`SentOrders`). */
+  readonly forwardOnly?: boolean
 }
 
 /**
- * The executor's state and rules without the broker: the in-memory journal of ids, the recent order times
+ * The executor's state and rules without the broker: the in-memory journal of intents sent, the recent order times
  * and the daily-loss latch. `admit` journals an admitted id before returning, so the caller must then submit
  * it exactly once; anything it returns other than Admitted is final.
  */
 export class OrderGate {
-  private readonly journal: SentOrderIds
+  private readonly journal: SentOrders
   private recent: Array<Instant>
   private lossLimitBreachedOn: TradeDate | undefined
 
   /** `seed`: what a restarted live engine already knows from its durable journal (ids, recent sends, the latch). */
   constructor(private readonly policy: ExecutionPolicyShape, seed: GateSeed = {}) {
-    this.journal = new SentOrderIds(seed.sent)
+    this.journal = new SentOrders(seed.sent, seed.forwardOnly)
     this.recent = [...(seed.recentOrderTimes ?? [])]
     this.lossLimitBreachedOn = seed.lossLimitBreachedOn
   }
@@ -73,16 +80,15 @@ export class OrderGate {
   }
 
   admit(intent: OrderIntent, at: Timing, riskBook: () => RiskBook): Admission {
-    const id = clientOrderId(intent)
-    if (this.journal.has(id, intent)) return { _tag: "AlreadySent", id }
-    const refused = this.refusal(intent, id, at, riskBook)
+    if (this.journal.has(intent)) return { _tag: "AlreadySent", id: clientOrderId(intent) }
+    const refused = this.refusal(intent, at, riskBook)
     if (refused !== undefined) return refused
-    this.journal.add(id, intent)
-    return { _tag: "Admitted", id }
+    this.journal.add(intent)
+    return ADMITTED
   }
 
   /** The risk verdict on an intent, or undefined when the rules are off or pass it. */
-  private refusal(intent: OrderIntent, id: ClientOrderId, at: Timing, riskBook: () => RiskBook): Admission | undefined {
+  private refusal(intent: OrderIntent, at: Timing, riskBook: () => RiskBook): Admission | undefined {
     const limits = this.policy.riskLimits
     if (limits === undefined) return undefined
     this.recent = this.recent.filter((t) => at.now - t < ORDER_RATE_MEMORY_MS)
@@ -92,13 +98,13 @@ export class OrderGate {
       now: at.now,
       tradeDate: at.tradeDate,
       recentOrderTimes: this.recent,
-      submittedIds: this.journal,
+      sentOrders: this.journal,
       lossLimitBreachedOn: this.lossLimitBreachedOn,
       costs: this.policy.costs
     }
     this.lossLimitBreachedOn = lossLimitLatch(ctx, limits)
     const verdict = checkOrder(ctx, limits)
-    if (Either.isLeft(verdict)) return { _tag: "Refused", id, rule: verdict.left.rule, message: verdict.left.message }
+    if (Either.isLeft(verdict)) return { _tag: "Refused", id: clientOrderId(intent), rule: verdict.left.rule, message: verdict.left.message }
     this.recent.push(at.now)
     return undefined
   }
@@ -118,7 +124,7 @@ export class OrderExecutor extends Effect.Service<OrderExecutor>()("trader/Order
       Effect.suspend(() => {
         const admission = gate.admit(intent, at, riskBook)
         if (admission._tag !== "Admitted") return Effect.succeed(admission)
-        const { id } = admission
+        const id = clientOrderId(intent)
         return broker.submit(id, intent).pipe(
           Effect.map((ack): Execution => ({ _tag: "Sent", id, ack })),
           Effect.catchTag("BrokerRejected", (e) => Effect.succeed<Execution>({ _tag: "Refused", id, rule: e.code, message: e.message }))

@@ -187,7 +187,7 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
     let running = false
     let stopping = false
     const inFlight = new Set<ClientOrderId>()
-    /** Every id in the journal: the idempotency check and the risk rules' `submittedIds`, kept in step with `state`. */
+    /** Every id in the journal, for the idempotency check, kept in step with `state`. */
     let journalled = new Set<ClientOrderId>()
     let gate = new OrderGate({ riskLimits: settings.riskLimits, costs: settings.costs })
     const restarts: Record<string, number> = {}
@@ -533,7 +533,7 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
       seq = state.journalSeq
       journalled = new Set(state.orders.map((o) => o.order.id))
       gate = new OrderGate({ riskLimits: settings.riskLimits, costs: settings.costs }, {
-        sent: state.orders.map((o) => o.order),
+        sent: state.orders.map((o) => o.order.intent),
         recentOrderTimes: recentSends(now),
         lossLimitBreachedOn: state.day?.lossLimitBreachedOn
       })

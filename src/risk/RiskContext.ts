@@ -2,7 +2,7 @@
 // (cash, holdings, open orders) and the recent order history. Plain data, assembled by the engine in every mode.
 import type { Instrument } from "../domain/Market.js"
 import type { Qty, Ticker, Won } from "../domain/Money.js"
-import type { ClientOrderId, OrderIntent, SentOrderIdLookup, Side } from "../domain/Order.js"
+import type { ClientOrderId, OrderIntent, SentOrderLookup, Side } from "../domain/Order.js"
 import { commission, type CostModel } from "../domain/krx/costs.js"
 import { priceBand, type PriceBand } from "../domain/krx/priceBand.js"
 import type { SessionPhase } from "../domain/krx/sessions.js"
@@ -45,8 +45,8 @@ export interface RiskContext {
   readonly openOrders: ReadonlyArray<OpenOrder>
   /** Send times of orders accepted recently (at least the last minute's). */
   readonly recentOrderTimes: ReadonlyArray<Instant>
-  /** Ids of every intent already sent or live (the order journal), whatever became of the order. */
-  readonly submittedIds: SentOrderIdLookup
+  /** Every intent already sent or live (the order journal), whatever became of the order, asked by its id. */
+  readonly sentOrders: SentOrderLookup
   /** The trading day on which the daily loss limit was last breached (see `lossLimitLatch`), if any. */
   readonly lossLimitBreachedOn: TradeDate | undefined
   readonly costs: CostModel

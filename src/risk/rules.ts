@@ -46,7 +46,7 @@ export const positiveWholeQuantity: RiskCheck = (ctx) => {
 /** An intent's id is its idempotency key: once sent (or live), the same decision is never sent again. */
 export const notDuplicate: RiskCheck = (ctx) => {
   const id = clientOrderId(ctx.intent)
-  return ctx.submittedIds.has(id, ctx.intent) || ctx.openOrders.some((o) => o.id === id)
+  return ctx.sentOrders.has(ctx.intent) || ctx.openOrders.some((o) => o.id === id)
     ? reject("duplicate intent", `${id} was already sent; an intent is submitted at most once`)
     : pass
 }

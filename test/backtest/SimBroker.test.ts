@@ -58,11 +58,11 @@ describe("SimBroker", () => {
     exchange.openDay()
     exchange.matchDay()
     run(Effect.flatMap(Broker, (b) => b.submit("o2" as ClientOrderId, buy(5))))
-    expect(exchange.fills).toHaveLength(0)
+    expect(exchange.records().fills).toHaveLength(0)
     replay.advance()
     exchange.openDay()
     exchange.matchDay()
-    expect(exchange.fills).toMatchObject([{ date: days[1], price: bars.open[1], quantity: 5 }])
+    expect(exchange.records().fills).toMatchObject([{ date: days[1], price: bars.open[1], quantity: 5 }])
   })
 
   it("keeps or cancels what a volume cap left unfilled", () => {
@@ -75,7 +75,7 @@ describe("SimBroker", () => {
       exchange.submit("o3" as ClientOrderId, buy(3))
       exchange.matchDay()
       // Volumes under a million shares give a cap of 0 shares: nothing fills, the order waits either way.
-      expect(exchange.fills).toHaveLength(0)
+      expect(exchange.records().fills).toHaveLength(0)
       expect(exchange.pending).toHaveLength(1)
     }
     const small = { ...REALISTIC_RULES, limitLock: false, volumeCap: 0.001 }
@@ -87,12 +87,12 @@ describe("SimBroker", () => {
       expect(cap).toBeGreaterThan(7)
       exchange.submit("o4" as ClientOrderId, buy(cap + 7))
       exchange.matchDay()
-      expect(exchange.fills.map((f) => f.quantity)).toEqual([cap])
+      expect(exchange.records().fills.map((f) => f.quantity)).toEqual([cap])
       replay.advance()
       exchange.openDay()
       exchange.matchDay()
-      expect(exchange.fills.map((f) => f.quantity)).toEqual(remainder === "keep" ? [cap, 7] : [cap])
-      expect(exchange.orders[0]!.state).toBe(remainder === "keep" ? "filled" : "cancelled")
+      expect(exchange.records().fills.map((f) => f.quantity)).toEqual(remainder === "keep" ? [cap, 7] : [cap])
+      expect(exchange.records().orders[0]!.state).toBe(remainder === "keep" ? "filled" : "cancelled")
     }
   })
 })

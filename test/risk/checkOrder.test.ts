@@ -5,7 +5,7 @@ import { describe, expect } from "vitest"
 import { fc, test } from "@fast-check/vitest"
 import { Either } from "effect"
 import { qty, won, type Ticker } from "../../src/domain/Money.js"
-import type { ClientOrderId, OrderType, Side } from "../../src/domain/Order.js"
+import { type ClientOrderId, type OrderType, SentOrders, type Side } from "../../src/domain/Order.js"
 import { commission } from "../../src/domain/krx/costs.js"
 import { withinBand } from "../../src/domain/krx/priceBand.js"
 import { isOnTick, roundToTick } from "../../src/domain/krx/tick.js"
@@ -83,7 +83,7 @@ describe("checkOrder on one order", () => {
   test.prop([scenarioArb])("the same intent is never accepted twice", ({ ctx, limits }) => {
     const first = checkOrder(ctx, limits)
     if (Either.isLeft(first)) return
-    const asSent = checkOrder({ ...ctx, submittedIds: new Set([first.right.id]) }, limits)
+    const asSent = checkOrder({ ...ctx, sentOrders: new SentOrders([ctx.intent]) }, limits)
     const asLive = checkOrder({ ...ctx, openOrders: [...ctx.openOrders, toOpenOrder(ctx.intent, first.right)] }, limits)
     for (const again of [asSent, asLive]) {
       expect(Either.isLeft(again) && again.left.rule).toBe("duplicate intent")
@@ -177,14 +177,14 @@ describe("checkOrder on a stream of orders fed back as open orders", () => {
     "an intent offered many times is accepted at most once",
     (offers) => {
       const pool = [0, 1, 2, 3, 4].map((k) => intentOf(k % 2 === 0 ? SAMSUNG : HYNIX, "buy", 1 + k, limitOrder(10_000), 1_000 * k))
-      const sent = new Set<ClientOrderId>()
+      const sent = new SentOrders()
       const acceptedIds: Array<ClientOrderId> = []
       for (const { pick, at } of offers) {
-        const ctx = baseContext({ intent: pool[pick]!, now: (OPEN_TIME + at) as Instant, submittedIds: sent })
+        const ctx = baseContext({ intent: pool[pick]!, now: (OPEN_TIME + at) as Instant, sentOrders: sent })
         const result = checkOrder(ctx, DEFAULT_RISK_LIMITS)
         if (Either.isRight(result)) {
           acceptedIds.push(result.right.id)
-          sent.add(result.right.id)
+          sent.add(pool[pick]!)
         }
       }
       expect(new Set(acceptedIds).size).toBe(acceptedIds.length)

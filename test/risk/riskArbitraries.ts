@@ -3,7 +3,7 @@
 import fc from "fast-check"
 import type { Instrument } from "../../src/domain/Market.js"
 import { qty, ticker, won, type Ticker } from "../../src/domain/Money.js"
-import type { OrderIntent, OrderType, Side } from "../../src/domain/Order.js"
+import { type OrderIntent, type OrderType, SentOrders, type Side } from "../../src/domain/Order.js"
 import { KRX_COSTS, ZERO_COSTS, type CostModel } from "../../src/domain/krx/costs.js"
 import { roundToTick } from "../../src/domain/krx/tick.js"
 import { kstInstant, tradeDate, type Instant, type TradeDate } from "../../src/domain/Time.js"
@@ -52,7 +52,7 @@ export const baseContext = (over: Partial<RiskContext> & Pick<RiskContext, "inte
     holdings,
     openOrders: [],
     recentOrderTimes: [],
-    submittedIds: new Set(),
+    sentOrders: new SentOrders(),
     lossLimitBreachedOn: undefined,
     costs: KRX_COSTS,
     ...over

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { fc, test } from "@fast-check/vitest"
 import { Either, Schema } from "effect"
 import { qty, ticker, won } from "../../src/domain/Money.js"
-import { clientOrderId, type OrderType } from "../../src/domain/Order.js"
+import { clientOrderId, type OrderType, SentOrders } from "../../src/domain/Order.js"
 import { ZERO_COSTS } from "../../src/domain/krx/costs.js"
 import { kstInstant, tradeDate, type Instant } from "../../src/domain/Time.js"
 import { checkOrder, maxAllowedQuantity } from "../../src/risk/checkOrder.js"
@@ -122,8 +122,7 @@ describe("risk rules on exact numbers", () => {
 
   it("duplicate intent, trading hours, order type, symbol and quantity", () => {
     const intent = intentOf(SAMSUNG, "buy", 1, limitOrder(10_000), 42)
-    const id = clientOrderId(intent)
-    expect(rejectionOf(baseContext({ intent, submittedIds: new Set([id]) }))).toBe(
+    expect(rejectionOf(baseContext({ intent, sentOrders: new SentOrders([intent]) }))).toBe(
       "duplicate intent: prop:42:005930:buy:1 was already sent; an intent is submitted at most once"
     )
     const evening = baseContext({ intent, phase: "after-hours-single-price", now: kstInstant(TRADE_DATE, "161000") })

@@ -1,0 +1,267 @@
+// The simulated exchange's memory of every order and fill, column by column: numbers in growing typed arrays,
+// strings as references to values many rows share. A long backtest keeps no object and no id string per order
+// (each order's objects die young); the records of the result are built once, at the end (`records`).
+import type { Ticker, Won } from "../domain/Money.js"
+import { type ClientOrderId, clientOrderId, type OrderIntent, OrderState, type OrderType, type Side } from "../domain/Order.js"
+import type { Instant, TradeDate } from "../domain/Time.js"
+import type { FillRecord, OrderRecord } from "./BacktestResult.js"
+
+const STATES: ReadonlyArray<OrderState> = OrderState.literals
+const STATE_CODE = Object.fromEntries(STATES.map((s, code) => [s, code])) as Record<OrderState, number>
+
+/** A copy of `column` with room for `capacity` rows. */
+const grown = <C extends Float64Array | Int32Array | Uint8Array>(column: C, capacity: number): C => {
+  const copy = new (column.constructor as new (n: number) => C)(capacity)
+  copy.set(column)
+  return copy
+}
+
+/** What an order's row starts with. */
+export interface OrderEntry {
+  /** The sender's id; undefined: the id derived from the intent (`clientOrderId`). */
+  readonly id: ClientOrderId | undefined
+  readonly intent: OrderIntent
+  /** Universe position of its symbol (-1: outside the universe). */
+  readonly symbol: number
+  /** The exchange's order number, from 1 (0: refused before reaching it). */
+  readonly sequence: number
+  readonly decidedOn: TradeDate
+  readonly placedOn: TradeDate
+  readonly acceptedAt: Instant
+  /** First replay day whose bar may fill it. */
+  readonly eligibleFrom: number
+  readonly state: OrderState
+  readonly reason: string | undefined
+}
+
+/** Every order the exchange has seen, in the order it saw them; row i is the order of index i. */
+export class OrderLog {
+  length = 0
+  private capacity = 256
+  // Numbers per row.
+  symbol = new Int32Array(this.capacity)
+  sequence = new Int32Array(this.capacity)
+  eligibleFrom = new Float64Array(this.capacity)
+  quantity = new Float64Array(this.capacity)
+  decidedAt = new Float64Array(this.capacity)
+  acceptedAt = new Float64Array(this.capacity)
+  state = new Uint8Array(this.capacity)
+  filled = new Float64Array(this.capacity)
+  filledNotional = new Float64Array(this.capacity)
+  // Shared values per row.
+  readonly ids: Array<ClientOrderId | undefined> = []
+  readonly strategy: Array<string> = []
+  readonly ticker: Array<Ticker> = []
+  readonly side: Array<Side> = []
+  readonly type: Array<OrderType> = []
+  readonly intentReason: Array<string | undefined> = []
+  readonly decidedOn: Array<TradeDate> = []
+  readonly placedOn: Array<TradeDate> = []
+  readonly reason: Array<string | undefined> = []
+
+  /** Appends an order's row; returns its index. */
+  add(entry: OrderEntry): number {
+    const i = this.length
+    if (i === this.capacity) this.grow()
+    const { intent } = entry
+    this.symbol[i] = entry.symbol
+    this.sequence[i] = entry.sequence
+    this.eligibleFrom[i] = entry.eligibleFrom
+    this.quantity[i] = intent.quantity
+    this.decidedAt[i] = intent.decidedAt
+    this.acceptedAt[i] = entry.acceptedAt
+    this.state[i] = STATE_CODE[entry.state]
+    this.ids.push(entry.id)
+    this.strategy.push(intent.strategy)
+    this.ticker.push(intent.ticker)
+    this.side.push(intent.side)
+    this.type.push(intent.type)
+    this.intentReason.push(intent.reason)
+    this.decidedOn.push(entry.decidedOn)
+    this.placedOn.push(entry.placedOn)
+    this.reason.push(entry.reason)
+    this.length = i + 1
+    return i
+  }
+
+  stateAt(i: number): OrderState {
+    return STATES[this.state[i]!]!
+  }
+  setState(i: number, state: OrderState): void {
+    this.state[i] = STATE_CODE[state]
+  }
+
+  /** The order's id: the sender's, else derived from its intent. Builds a string: not for hot paths. */
+  idAt(i: number): ClientOrderId {
+    return this.ids[i] ?? clientOrderId({
+      strategy: this.strategy[i]!,
+      decidedAt: this.decidedAt[i] as Instant,
+      ticker: this.ticker[i]!,
+      side: this.side[i]!,
+      quantity: this.quantity[i] as OrderIntent["quantity"]
+    })
+  }
+
+  /** The intent of row i as sent (its protective exits are not kept once an order has reached the book). */
+  intentAt(i: number): OrderIntent {
+    const reason = this.intentReason[i]
+    return {
+      strategy: this.strategy[i]!,
+      decidedAt: this.decidedAt[i] as Instant,
+      ticker: this.ticker[i]!,
+      side: this.side[i]!,
+      quantity: this.quantity[i] as OrderIntent["quantity"],
+      type: this.type[i]!,
+      ...(reason === undefined ? {} : { reason })
+    }
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.capacity
+    this.symbol = grown(this.symbol, capacity)
+    this.sequence = grown(this.sequence, capacity)
+    this.eligibleFrom = grown(this.eligibleFrom, capacity)
+    this.quantity = grown(this.quantity, capacity)
+    this.decidedAt = grown(this.decidedAt, capacity)
+    this.acceptedAt = grown(this.acceptedAt, capacity)
+    this.state = grown(this.state, capacity)
+    this.filled = grown(this.filled, capacity)
+    this.filledNotional = grown(this.filledNotional, capacity)
+    this.capacity = capacity
+  }
+}
+
+/**
+ * An order as the exchange works it: a handle on its row of the log, with the intent it was sent with. The open
+ * orders are such handles; any row can be looked at through one (`SimExchange.orderAt`).
+ */
+export class SimOrder {
+  private id_: ClientOrderId | undefined
+
+  constructor(private readonly log: OrderLog, readonly index: number, readonly intent: OrderIntent) {}
+
+  /** Built on first use and kept: the handles of open orders are few. */
+  get id(): ClientOrderId {
+    return this.id_ ??= this.log.idAt(this.index)
+  }
+  get sequence(): number {
+    return this.log.sequence[this.index]!
+  }
+  get symbol(): number {
+    return this.log.symbol[this.index]!
+  }
+  /** The trading day the strategy decided it (its close). */
+  get decidedOn(): TradeDate {
+    return this.log.decidedOn[this.index]!
+  }
+  /** The trading day the exchange accepted it (the next one for decisions sent before the open). */
+  get placedOn(): TradeDate {
+    return this.log.placedOn[this.index]!
+  }
+  get acceptedAt(): Instant {
+    return this.log.acceptedAt[this.index] as Instant
+  }
+  /** First replay day whose bar may fill it. */
+  get eligibleFrom(): number {
+    return this.log.eligibleFrom[this.index]!
+  }
+  get state(): OrderState {
+    return this.log.stateAt(this.index)
+  }
+  set state(state: OrderState) {
+    this.log.setState(this.index, state)
+  }
+  get filled(): number {
+    return this.log.filled[this.index]!
+  }
+  set filled(quantity: number) {
+    this.log.filled[this.index] = quantity
+  }
+  get filledNotional(): number {
+    return this.log.filledNotional[this.index]!
+  }
+  set filledNotional(won: number) {
+    this.log.filledNotional[this.index] = won
+  }
+  get reason(): string | undefined {
+    return this.log.reason[this.index]
+  }
+  set reason(reason: string | undefined) {
+    this.log.reason[this.index] = reason
+  }
+}
+
+/** Every fill, in the order they happened. */
+export class FillLog {
+  length = 0
+  private capacity = 256
+  order = new Int32Array(this.capacity)
+  quantity = new Float64Array(this.capacity)
+  price = new Float64Array(this.capacity)
+  commission = new Float64Array(this.capacity)
+  tax = new Float64Array(this.capacity)
+  readonly date: Array<TradeDate> = []
+
+  /** Appends a fill of the order of index `order` (its symbol and side are the order's). */
+  add(order: number, date: TradeDate, quantity: number, price: number, commission: number, tax: number): void {
+    const i = this.length
+    if (i === this.capacity) this.grow()
+    this.order[i] = order
+    this.quantity[i] = quantity
+    this.price[i] = price
+    this.commission[i] = commission
+    this.tax[i] = tax
+    this.date.push(date)
+    this.length = i + 1
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.capacity
+    this.order = grown(this.order, capacity)
+    this.quantity = grown(this.quantity, capacity)
+    this.price = grown(this.price, capacity)
+    this.commission = grown(this.commission, capacity)
+    this.tax = grown(this.tax, capacity)
+    this.capacity = capacity
+  }
+}
+
+/** The orders and fills as the backtest result reports them; each order's id is built once for both. */
+export const records = (orders: OrderLog, fills: FillLog): { orders: Array<OrderRecord>; fills: Array<FillRecord> } => {
+  const ids: Array<ClientOrderId> = []
+  const orderRecords: Array<OrderRecord> = []
+  for (let i = 0; i < orders.length; i++) {
+    const id = orders.idAt(i)
+    const type = orders.type[i]!
+    const filled = orders.filled[i]!
+    ids.push(id)
+    orderRecords.push({
+      id,
+      ticker: orders.ticker[i]!,
+      side: orders.side[i]!,
+      type: type._tag,
+      quantity: orders.quantity[i]!,
+      limitPrice: type._tag === "limit" ? type.price : type._tag === "stop" ? type.stopPrice : undefined,
+      decidedOn: orders.decidedOn[i]!,
+      state: orders.stateAt(i),
+      filledQuantity: filled,
+      averageFillPrice: filled === 0 ? 0 : orders.filledNotional[i]! / filled,
+      reason: orders.reason[i] ?? orders.intentReason[i]
+    })
+  }
+  const fillRecords: Array<FillRecord> = []
+  for (let f = 0; f < fills.length; f++) {
+    const o = fills.order[f]!
+    fillRecords.push({
+      orderId: ids[o]!,
+      date: fills.date[f]!,
+      ticker: orders.ticker[o]!,
+      side: orders.side[o]!,
+      quantity: fills.quantity[f]!,
+      price: fills.price[f] as Won,
+      commission: fills.commission[f] as Won,
+      tax: fills.tax[f] as Won
+    })
+  }
+  return { orders: orderRecords, fills: fillRecords }
+}
