@@ -138,7 +138,16 @@ export class OrderLog {
 export class SimOrder {
   private id_: ClientOrderId | undefined
 
-  constructor(private readonly log: OrderLog, readonly index: number, readonly intent: OrderIntent) {}
+  /** Universe position of its symbol (-1: outside the universe). */
+  readonly symbol: number
+  /** First replay day whose bar may fill it. */
+  readonly eligibleFrom: number
+
+  constructor(private readonly log: OrderLog, readonly index: number, readonly intent: OrderIntent) {
+    // Copied from the row: the matching loop reads them for every open order every day.
+    this.symbol = log.symbol[index]!
+    this.eligibleFrom = log.eligibleFrom[index]!
+  }
 
   /** Built on first use and kept: the handles of open orders are few. */
   get id(): ClientOrderId {
@@ -146,9 +155,6 @@ export class SimOrder {
   }
   get sequence(): number {
     return this.log.sequence[this.index]!
-  }
-  get symbol(): number {
-    return this.log.symbol[this.index]!
   }
   /** The trading day the strategy decided it (its close). */
   get decidedOn(): TradeDate {
@@ -160,10 +166,6 @@ export class SimOrder {
   }
   get acceptedAt(): Instant {
     return this.log.acceptedAt[this.index] as Instant
-  }
-  /** First replay day whose bar may fill it. */
-  get eligibleFrom(): number {
-    return this.log.eligibleFrom[this.index]!
   }
   get state(): OrderState {
     return this.log.stateAt(this.index)
