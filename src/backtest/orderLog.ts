@@ -7,7 +7,8 @@ import type { Instant, TradeDate } from "../domain/Time.js"
 import type { FillRecord, OrderRecord } from "./BacktestResult.js"
 
 const STATES: ReadonlyArray<OrderState> = OrderState.literals
-const STATE_CODE = Object.fromEntries(STATES.map((s, code) => [s, code])) as Record<OrderState, number>
+/** A state's code in the state column (a search of eight interned strings: quicker than a keyed lookup). */
+const stateCode = (state: OrderState): number => STATES.indexOf(state)
 
 /** A copy of `column` with room for `capacity` rows. */
 const grown = <C extends Float64Array | Int32Array | Uint8Array>(column: C, capacity: number): C => {
@@ -70,7 +71,7 @@ export class OrderLog {
     this.quantity[i] = intent.quantity
     this.decidedAt[i] = intent.decidedAt
     this.acceptedAt[i] = entry.acceptedAt
-    this.state[i] = STATE_CODE[entry.state]
+    this.state[i] = stateCode(entry.state)
     this.ids.push(entry.id)
     this.strategy.push(intent.strategy)
     this.ticker.push(intent.ticker)
@@ -88,7 +89,7 @@ export class OrderLog {
     return STATES[this.state[i]!]!
   }
   setState(i: number, state: OrderState): void {
-    this.state[i] = STATE_CODE[state]
+    this.state[i] = stateCode(state)
   }
 
   /** The order's id: the sender's, else derived from its intent. Builds a string: not for hot paths. */
