@@ -1,5 +1,5 @@
-// Backtest throughput: sma-cross over generated histories in-process once generated (bars/s, peak RSS, linearity
-// when the history doubles), and one symbol × 5,000 bars as a whole `npm run backtest` process (wall time, and
+// Backtest throughput: sma-cross over generated histories in-process once generated (bars/s, also with every order
+// and fill record read; peak RSS; linearity when the history doubles), and one symbol × 5,000 bars as a whole `npm run backtest` process (wall time, and
 // how much of it is start-up). Medians of a few runs, with the machine's load. Prints JSON. `npm run bench:backtest`
 // runs it from the launcher's bundle, as every command runs.
 import { execFileSync } from "node:child_process"
@@ -54,7 +54,11 @@ const generate = (symbols: number, bars: number): DataSet => {
   }
 }
 
-/** Wall and CPU seconds of one run (CPU time adds the GC and compiler threads, so it can exceed wall time). */
+/**
+ * Wall and CPU seconds of one run (CPU time adds the GC and compiler threads, so it can exceed wall time), to its
+ * result with equity curve and round trips; then the seconds to read every order and fill record, which a result
+ * builds when first read.
+ */
 const timeRun = (dataSet: DataSet) => {
   const started = performance.now()
   const cpu = process.cpuUsage()
@@ -68,7 +72,10 @@ const timeRun = (dataSet: DataSet) => {
     assumptions: {}
   }))
   const used = process.cpuUsage(cpu)
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, fills: result.fills.length }
+  const seconds = (performance.now() - started) / 1000
+  const reading = performance.now()
+  const records = { orders: result.orders.length, fills: result.fills.length }
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6, recordsSeconds: (performance.now() - reading) / 1000, ...records }
 }
 
 const median = (xs: ReadonlyArray<number>): number => {
@@ -88,10 +95,13 @@ const inProcess = (symbols: number, bars: number) => {
   const totalBars = symbols * bars
   const seconds = median(runs.map((r) => r.seconds)), cpuSeconds = median(runs.map((r) => r.cpuSeconds))
   const fastest = Math.min(...runs.map((r) => r.seconds))
+  const withRecords = median(runs.map((r) => r.seconds + r.recordsSeconds))
   return {
     symbols, bars, totalBars, runs: RUNS, seconds, cpuSeconds, fastestSeconds: fastest,
     barsPerSecond: Math.round(totalBars / seconds), barsPerSecondFastest: Math.round(totalBars / fastest),
-    barsPerCpuSecond: Math.round(totalBars / cpuSeconds), fills: runs[0]!.fills
+    barsPerCpuSecond: Math.round(totalBars / cpuSeconds),
+    recordsSeconds: median(runs.map((r) => r.recordsSeconds)), barsPerSecondWithRecords: Math.round(totalBars / withRecords),
+    orders: runs[0]!.orders, fills: runs[0]!.fills
   }
 }
 

@@ -29,8 +29,8 @@ export interface OrderRecord {
   readonly reason: string | undefined
 }
 
-export interface FillRecord {
-  readonly orderId: string
+/** What a fill traded: all that round trips and costs need. */
+export interface FillTrade {
   readonly date: TradeDate
   readonly ticker: Ticker
   readonly side: Side
@@ -38,6 +38,10 @@ export interface FillRecord {
   readonly price: Won
   readonly commission: Won
   readonly tax: Won
+}
+
+export interface FillRecord extends FillTrade {
+  readonly orderId: string
 }
 
 /** A round trip: shares bought then sold (FIFO). An open trade has undefined exit fields. */

@@ -13,9 +13,8 @@ import type { Holding, PortfolioView } from "../strategy/Strategy.js"
 import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
-import type { FillRecord, OrderRecord } from "./BacktestResult.js"
 import { type MatchRules, matchOrder } from "./matching/matchOrder.js"
-import { FillLog, type OrderEntry, OrderLog, records, SimOrder } from "./orderLog.js"
+import { FillLog, type OrderEntry, OrderLog, RunRecords, SimOrder } from "./orderLog.js"
 import { closePath, type LimitLock, limitLockOf, NOT_LOCKED, type PricePath, writeBarPath } from "./matching/pricePath.js"
 import type { Replay } from "./replay.js"
 
@@ -510,9 +509,9 @@ export class SimExchange {
     }
   }
 
-  /** The orders and fills as the backtest result reports them. */
-  records(): { readonly orders: ReadonlyArray<OrderRecord>; readonly fills: ReadonlyArray<FillRecord> } {
-    return records(this.orderLog, this.fillLog)
+  /** The orders and fills as the backtest result reports them, as they stand now (each list built when first read). */
+  records(): RunRecords {
+    return new RunRecords(this.orderLog, this.fillLog)
   }
 
   /** Cash plus every holding at its latest close (at cost before its first bar). */

@@ -1,10 +1,10 @@
 // The simulated exchange's memory of every order and fill, column by column: numbers in growing typed arrays,
 // strings as references to values many rows share. A long backtest keeps no object and no id string per order
-// (each order's objects die young); the records of the result are built once, at the end (`records`).
+// (each order's objects die young); the records of the result are built from the logs when first read (RunRecords).
 import type { Ticker, Won } from "../domain/Money.js"
 import { type ClientOrderId, clientOrderId, type OrderIntent, OrderState, type OrderType, type Side } from "../domain/Order.js"
 import type { Instant, TradeDate } from "../domain/Time.js"
-import type { FillRecord, OrderRecord } from "./BacktestResult.js"
+import type { FillRecord, FillTrade, OrderRecord } from "./BacktestResult.js"
 
 const STATES: ReadonlyArray<OrderState> = OrderState.literals
 /** A state's code in the state column (a search of eight interned strings: quicker than a keyed lookup). */
@@ -229,42 +229,77 @@ export class FillLog {
   }
 }
 
-/** The orders and fills as the backtest result reports them; each order's id is built once for both. */
-export const records = (orders: OrderLog, fills: FillLog): { orders: Array<OrderRecord>; fills: Array<FillRecord> } => {
-  const ids: Array<ClientOrderId> = []
-  const orderRecords: Array<OrderRecord> = []
-  for (let i = 0; i < orders.length; i++) {
-    const id = orders.idAt(i)
-    const type = orders.type[i]!
-    const filled = orders.filled[i]!
-    ids.push(id)
-    orderRecords.push({
-      id,
-      ticker: orders.ticker[i]!,
-      side: orders.side[i]!,
-      type: type._tag,
-      quantity: orders.quantity[i]!,
-      limitPrice: type._tag === "limit" ? type.price : type._tag === "stop" ? type.stopPrice : undefined,
-      decidedOn: orders.decidedOn[i]!,
-      state: orders.stateAt(i),
-      filledQuantity: filled,
-      averageFillPrice: filled === 0 ? 0 : orders.filledNotional[i]! / filled,
-      reason: orders.reason[i] ?? orders.intentReason[i]
-    })
+/**
+ * The orders and fills of the logs as the backtest result reports them, each list built when first read (and then
+ * kept): a caller that needs only the round trips, or only the summary, never builds a record or an id string.
+ */
+export class RunRecords {
+  private orderList: ReadonlyArray<OrderRecord> | undefined
+  private fillList: ReadonlyArray<FillRecord> | undefined
+  private idList: ReadonlyArray<ClientOrderId> | undefined
+
+  constructor(private readonly orderLog: OrderLog, private readonly fillLog: FillLog) {}
+
+  get orders(): ReadonlyArray<OrderRecord> {
+    if (this.orderList === undefined) {
+      const log = this.orderLog, ids = this.ids()
+      const list: Array<OrderRecord> = []
+      for (let i = 0; i < ids.length; i++) {
+        const type = log.type[i]!
+        const filled = log.filled[i]!
+        list.push({
+          id: ids[i]!,
+          ticker: log.ticker[i]!,
+          side: log.side[i]!,
+          type: type._tag,
+          quantity: log.quantity[i]!,
+          limitPrice: type._tag === "limit" ? type.price : type._tag === "stop" ? type.stopPrice : undefined,
+          decidedOn: log.decidedOn[i]!,
+          state: log.stateAt(i),
+          filledQuantity: filled,
+          averageFillPrice: filled === 0 ? 0 : log.filledNotional[i]! / filled,
+          reason: log.reason[i] ?? log.intentReason[i]
+        })
+      }
+      this.orderList = list
+    }
+    return this.orderList
   }
-  const fillRecords: Array<FillRecord> = []
-  for (let f = 0; f < fills.length; f++) {
-    const o = fills.order[f]!
-    fillRecords.push({
-      orderId: ids[o]!,
-      date: fills.date[f]!,
-      ticker: orders.ticker[o]!,
-      side: orders.side[o]!,
-      quantity: fills.quantity[f]!,
-      price: fills.price[f] as Won,
-      commission: fills.commission[f] as Won,
-      tax: fills.tax[f] as Won
-    })
+
+  get fills(): ReadonlyArray<FillRecord> {
+    if (this.fillList === undefined) {
+      const ids = this.ids(), orderOf = this.fillLog.order
+      const list: Array<FillRecord> = []
+      for (const trade of this.trades()) list.push({ orderId: ids[orderOf[list.length]!]!, ...trade })
+      this.fillList = list
+    }
+    return this.fillList
   }
-  return { orders: orderRecords, fills: fillRecords }
+
+  /** What each fill traded, in order, built as it is read and not kept: the round trips' input (no record, no id). */
+  *trades(): Generator<FillTrade> {
+    const orders = this.orderLog, fills = this.fillLog
+    for (let f = 0; f < fills.length; f++) {
+      const o = fills.order[f]!
+      yield {
+        date: fills.date[f]!,
+        ticker: orders.ticker[o]!,
+        side: orders.side[o]!,
+        quantity: fills.quantity[f]!,
+        price: fills.price[f] as Won,
+        commission: fills.commission[f] as Won,
+        tax: fills.tax[f] as Won
+      }
+    }
+  }
+
+  /** Every order's id, built once for both lists. */
+  private ids(): ReadonlyArray<ClientOrderId> {
+    if (this.idList === undefined) {
+      const ids: Array<ClientOrderId> = []
+      for (let i = 0; i < this.orderLog.length; i++) ids.push(this.orderLog.idAt(i))
+      this.idList = ids
+    }
+    return this.idList
+  }
 }

@@ -171,7 +171,7 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
   }
   exchange.expireAll("end of the backtest")
   const lastDay = replay.days[replay.days.length - 1]!
-  const { orders, fills } = exchange.records()
+  const records = exchange.records()
   return {
     settings: {
       strategy: strategy.name,
@@ -184,9 +184,14 @@ const replayDays = (replay: Replay, exchange: SimExchange, gate: OrderGate, conf
       assumptions: config.assumptions
     },
     equity,
-    orders,
-    fills,
-    trades: roundTrips(fills, replay.markPrice, lastDay),
+    // Built when first read: a run read only for its summary and trades builds no order or fill record.
+    get orders() {
+      return records.orders
+    },
+    get fills() {
+      return records.fills
+    },
+    trades: roundTrips(records.trades(), replay.markPrice, lastDay),
     annotations,
     warnings: dataSet.warnings.map((w) => `${w.file}${w.row === undefined ? "" : `:${w.row}`}: ${w.message}`)
   } satisfies BacktestResult

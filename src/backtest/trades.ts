@@ -2,7 +2,7 @@
 // the shares of each fill; a lot still held at the end is an open trade marked at the last close.
 import type { Ticker, Won } from "../domain/Money.js"
 import { epochDayOf, type TradeDate } from "../domain/Time.js"
-import type { FillRecord, TradeRecord } from "./BacktestResult.js"
+import type { FillTrade, TradeRecord } from "./BacktestResult.js"
 
 interface Lot {
   readonly date: TradeDate
@@ -39,7 +39,7 @@ const trade = (
 
 /** FIFO round trips of `fills` (in time order); open lots are marked at `lastClose` as of `endDate`. */
 export const roundTrips = (
-  fills: ReadonlyArray<FillRecord>,
+  fills: Iterable<FillTrade>,
   lastClose: (ticker: Ticker) => number | undefined,
   endDate: TradeDate
 ): ReadonlyArray<TradeRecord> => {

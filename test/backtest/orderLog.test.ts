@@ -5,7 +5,7 @@ import { expect } from "vitest"
 import type { Qty, Ticker } from "../../src/domain/Money.js"
 import { type ClientOrderId, clientOrderId, type OrderIntent, OrderState } from "../../src/domain/Order.js"
 import type { Instant, TradeDate } from "../../src/domain/Time.js"
-import { FillLog, OrderLog, records, SimOrder } from "../../src/backtest/orderLog.js"
+import { FillLog, OrderLog, RunRecords, SimOrder } from "../../src/backtest/orderLog.js"
 
 const row = fc.record({
   givenId: fc.option(fc.constantFrom("stop-loss:2024-01-02:005930", "port-1"), { nil: undefined }),
@@ -19,7 +19,7 @@ const row = fc.record({
 })
 
 test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
-  "records give back every order and fill entered, in order, with ids given or derived",
+  "records give back every order and fill entered, in order, with ids given or derived, and the trades the fills",
   (rows) => {
     const orders = new OrderLog()
     const fills = new FillLog()
@@ -56,7 +56,7 @@ test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
       order.state = r.finalState
       if (r.finalState === "cancelled") order.reason = "gone"
     })
-    const out = records(orders, fills)
+    const out = new RunRecords(orders, fills)
     expect(out.orders).toHaveLength(rows.length)
     rows.forEach((r, k) => {
       const o = out.orders[k]!
@@ -69,5 +69,6 @@ test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
       expect(new SimOrder(orders, k, orders.intentAt(k)).id).toBe(o.id)
     })
     expect(out.fills.map((f) => [f.orderId, f.quantity, f.price])).toEqual(expectedFills.map((f) => [out.orders[f.order]!.id, f.quantity, f.price]))
+    expect([...out.trades()]).toEqual(out.fills.map(({ orderId: _, ...trade }) => trade))
   }
 )
