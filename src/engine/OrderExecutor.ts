@@ -59,7 +59,7 @@ export interface GateSeed {
 
 /**
  * The executor's state and rules without the broker: the in-memory journal of intents sent, the recent order times
- * and the daily-loss latch. `admit` journals an admitted id before returning, so the caller must then submit
+ * and the daily-loss latch. `admit` journals an admitted intent before returning, so the caller must then submit
  * it exactly once; anything it returns other than Admitted is final.
  */
 export class OrderGate {
@@ -67,7 +67,7 @@ export class OrderGate {
   private recent: Array<Instant>
   private lossLimitBreachedOn: TradeDate | undefined
 
-  /** `seed`: what a restarted live engine already knows from its durable journal (ids, recent sends, the latch). */
+  /** `seed`: what a restarted live engine already knows from its durable journal (intents sent, recent sends, the latch). */
   constructor(private readonly policy: ExecutionPolicyShape, seed: GateSeed = {}) {
     this.journal = new SentOrders(seed.sent, seed.forwardOnly)
     this.recent = [...(seed.recentOrderTimes ?? [])]
