@@ -10,7 +10,7 @@ import type { Qty, Ticker, Won } from "../domain/Money.js"
 import { type ClientOrderId, type ExitLevels, type OrderIntent, type OrderType, type Side } from "../domain/Order.js"
 import { bookFillFigures, type FillFigures, invalidFillFigures, type Portfolio, type Position } from "../domain/Portfolio.js"
 import type { Holding, PortfolioView } from "../strategy/Strategy.js"
-import { type Instant, kstDateOf, kstInstant, type TradeDate } from "../domain/Time.js"
+import { type Instant, kstInstant, type TradeDate } from "../domain/Time.js"
 import { exitOrderType, firstExit, hasExits } from "../engine/exits.js"
 import { affordableQuantity } from "../engine/sizing.js"
 import { type MatchRules, matchOrder } from "./matching/matchOrder.js"
@@ -124,15 +124,13 @@ type StampTime = (typeof STAMP_TIMES)[number]
 
 export class SimExchange {
   private readonly book: SimBook
-  private readonly orderLog = new OrderLog()
+  private readonly orderLog: OrderLog
   private readonly fillLog = new FillLog()
   private openOrders: Array<SimOrder> = []
   /** Ids sent through the Broker port (`submit`): sending one again is refused. */
   private readonly ids = new Set<ClientOrderId>()
   private stampDay = -1
   private readonly stamps = new Map<StampTime, Instant>()
-  private lastDecidedAt = Number.NaN
-  private lastDecidedOn = "" as TradeDate
   private readonly settlements = new Map<TradeDate, TradeDate>()
   private holdingList: PortfolioView["holdings"] | undefined
   private readonly instrumentBySymbol: ReadonlyArray<Instrument>
@@ -155,6 +153,7 @@ export class SimExchange {
     readonly instrumentOf: (ticker: Ticker) => Instrument = () => ordinaryStock("KOSPI")
   ) {
     this.book = new SimBook(initialCash, replay.tickers)
+    this.orderLog = new OrderLog(replay.tickers, replay.days)
     this.instrumentBySymbol = replay.tickers.map(instrumentOf)
     this.openedDay = new Int32Array(replay.tickers.length).fill(-1)
   }
@@ -180,7 +179,7 @@ export class SimExchange {
   ordersPlacedOn(date: TradeDate): ReadonlyArray<SimOrder> {
     const placed: Array<SimOrder> = []
     for (let i = 0; i < this.orderLog.length; i++) {
-      if (this.orderLog.placedOn[i] === date) placed.push(new SimOrder(this.orderLog, i, this.orderLog.intentAt(i)))
+      if (this.orderLog.placedOnAt(i) === date) placed.push(new SimOrder(this.orderLog, i, this.orderLog.intentAt(i)))
     }
     return placed
   }
@@ -215,8 +214,7 @@ export class SimExchange {
       intent,
       symbol,
       sequence: this.orderLog.length + 1,
-      decidedOn: this.dateOfDecision(intent.decidedAt),
-      placedOn: this.replay.today,
+      placedDay: this.replay.dayIndex,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: this.afterClose ? day + 1 : day,
       state: "accepted",
@@ -245,8 +243,7 @@ export class SimExchange {
       intent,
       symbol: this.replay.symbol(intent.ticker) ?? -1,
       sequence: 0,
-      decidedOn: this.dateOfDecision(intent.decidedAt),
-      placedOn: this.replay.today,
+      placedDay: this.replay.dayIndex,
       acceptedAt: this.instantToday(this.afterClose ? "153000" : "083000"),
       eligibleFrom: Number.MAX_SAFE_INTEGER,
       state: "rejected",
@@ -376,15 +373,6 @@ export class SimExchange {
     return at
   }
 
-  /** The KST day of a decision instant (the orders of one decision step share it, so the last one is kept). */
-  private dateOfDecision(decidedAt: Instant): TradeDate {
-    if (decidedAt !== this.lastDecidedAt) {
-      this.lastDecidedAt = decidedAt
-      this.lastDecidedOn = kstDateOf(decidedAt)
-    }
-    return this.lastDecidedOn
-  }
-
   private pathOf(symbol: number, bar: number): PricePath {
     const c = this.replay.columns[symbol]!
     return writeBarPath(this.scratchPath, c.open[bar]!, c.high[bar]!, c.low[bar]!, c.close[bar]!, c.volume[bar]!)
@@ -494,8 +482,7 @@ export class SimExchange {
         intent,
         symbol,
         sequence: this.orderLog.length + 1,
-        decidedOn: date,
-        placedOn: date,
+        placedDay: this.replay.dayIndex,
         acceptedAt: intent.decidedAt,
         eligibleFrom: this.replay.dayIndex,
         state: "accepted",

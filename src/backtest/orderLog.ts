@@ -1,14 +1,16 @@
-// The simulated exchange's memory of every order and fill, column by column: numbers in growing typed arrays,
-// strings as references to values many rows share. A long backtest keeps no object and no id string per order
+// The simulated exchange's memory of every order and fill, column by column: numbers and codes in growing typed
+// arrays, the few strings an order has as references to values many rows share, and the rare per-order strings
+// (a sender's id, a cancel reason) in sparse maps. A long backtest keeps no object and no id string per order
 // (each order's objects die young); the records of the result are built from the logs when first read (RunRecords).
 import type { Ticker, Won } from "../domain/Money.js"
 import { type ClientOrderId, clientOrderId, type OrderIntent, OrderState, type OrderType, type Side } from "../domain/Order.js"
-import type { Instant, TradeDate } from "../domain/Time.js"
+import { type Instant, kstDateOf, type TradeDate } from "../domain/Time.js"
 import type { FillRecord, FillTrade, OrderRecord } from "./BacktestResult.js"
 
 const STATES: ReadonlyArray<OrderState> = OrderState.literals
 /** A state's code in the state column (a search of eight interned strings: quicker than a keyed lookup). */
 const stateCode = (state: OrderState): number => STATES.indexOf(state)
+const SIDES: ReadonlyArray<Side> = ["buy", "sell"]
 
 /** A copy of `column` with room for `capacity` rows. */
 const grown = <C extends Float64Array | Int32Array | Uint8Array>(column: C, capacity: number): C => {
@@ -26,8 +28,8 @@ export interface OrderEntry {
   readonly symbol: number
   /** The exchange's order number, from 1 (0: refused before reaching it). */
   readonly sequence: number
-  readonly decidedOn: TradeDate
-  readonly placedOn: TradeDate
+  /** The replay day the exchange took it on. */
+  readonly placedDay: number
   readonly acceptedAt: Instant
   /** First replay day whose bar may fill it. */
   readonly eligibleFrom: number
@@ -35,30 +37,37 @@ export interface OrderEntry {
   readonly reason: string | undefined
 }
 
-/** Every order the exchange has seen, in the order it saw them; row i is the order of index i. */
+/**
+ * Every order the exchange has seen, in the order it saw them; row i is the order of index i. `tickers` are the
+ * universe's (by position) and `days` the replay's: rows keep positions and day numbers, not strings.
+ */
 export class OrderLog {
   length = 0
   private capacity = 256
-  // Numbers per row.
+  // Numbers and codes per row.
   symbol = new Int32Array(this.capacity)
   sequence = new Int32Array(this.capacity)
+  placedDay = new Int32Array(this.capacity)
   eligibleFrom = new Float64Array(this.capacity)
   quantity = new Float64Array(this.capacity)
   decidedAt = new Float64Array(this.capacity)
   acceptedAt = new Float64Array(this.capacity)
+  side = new Uint8Array(this.capacity)
   state = new Uint8Array(this.capacity)
   filled = new Float64Array(this.capacity)
   filledNotional = new Float64Array(this.capacity)
-  // Shared values per row.
-  readonly ids: Array<ClientOrderId | undefined> = []
+  // Values many rows share.
   readonly strategy: Array<string> = []
-  readonly ticker: Array<Ticker> = []
-  readonly side: Array<Side> = []
   readonly type: Array<OrderType> = []
   readonly intentReason: Array<string | undefined> = []
-  readonly decidedOn: Array<TradeDate> = []
-  readonly placedOn: Array<TradeDate> = []
-  readonly reason: Array<string | undefined> = []
+  // What few rows have.
+  private readonly givenIds = new Map<number, ClientOrderId>()
+  private readonly reasons = new Map<number, string>()
+  private readonly outsideTickers = new Map<number, Ticker>()
+  private lastDecidedAt = Number.NaN
+  private lastDecidedOn = "" as TradeDate
+
+  constructor(private readonly tickers: ReadonlyArray<Ticker>, private readonly days: ReadonlyArray<TradeDate>) {}
 
   /** Appends an order's row; returns its index. */
   add(entry: OrderEntry): number {
@@ -67,20 +76,19 @@ export class OrderLog {
     const { intent } = entry
     this.symbol[i] = entry.symbol
     this.sequence[i] = entry.sequence
+    this.placedDay[i] = entry.placedDay
     this.eligibleFrom[i] = entry.eligibleFrom
     this.quantity[i] = intent.quantity
     this.decidedAt[i] = intent.decidedAt
     this.acceptedAt[i] = entry.acceptedAt
+    this.side[i] = intent.side === "buy" ? 0 : 1
     this.state[i] = stateCode(entry.state)
-    this.ids.push(entry.id)
     this.strategy.push(intent.strategy)
-    this.ticker.push(intent.ticker)
-    this.side.push(intent.side)
     this.type.push(intent.type)
     this.intentReason.push(intent.reason)
-    this.decidedOn.push(entry.decidedOn)
-    this.placedOn.push(entry.placedOn)
-    this.reason.push(entry.reason)
+    if (entry.id !== undefined) this.givenIds.set(i, entry.id)
+    if (entry.reason !== undefined) this.reasons.set(i, entry.reason)
+    if (entry.symbol < 0) this.outsideTickers.set(i, intent.ticker)
     this.length = i + 1
     return i
   }
@@ -91,14 +99,41 @@ export class OrderLog {
   setState(i: number, state: OrderState): void {
     this.state[i] = stateCode(state)
   }
+  tickerAt(i: number): Ticker {
+    const s = this.symbol[i]!
+    return s >= 0 ? this.tickers[s]! : this.outsideTickers.get(i)!
+  }
+  sideAt(i: number): Side {
+    return SIDES[this.side[i]!]!
+  }
+  /** The KST day of the order's decision (the orders of one decision step share it, so the last one is kept). */
+  decidedOnAt(i: number): TradeDate {
+    const decidedAt = this.decidedAt[i]!
+    if (decidedAt !== this.lastDecidedAt) {
+      this.lastDecidedAt = decidedAt
+      this.lastDecidedOn = kstDateOf(decidedAt as Instant)
+    }
+    return this.lastDecidedOn
+  }
+  placedOnAt(i: number): TradeDate {
+    return this.days[this.placedDay[i]!]!
+  }
+  /** Why the exchange ended or refused it, if it said. */
+  reasonAt(i: number): string | undefined {
+    return this.reasons.get(i)
+  }
+  setReason(i: number, reason: string | undefined): void {
+    if (reason === undefined) this.reasons.delete(i)
+    else this.reasons.set(i, reason)
+  }
 
   /** The order's id: the sender's, else derived from its intent. Builds a string: not for hot paths. */
   idAt(i: number): ClientOrderId {
-    return this.ids[i] ?? clientOrderId({
+    return this.givenIds.get(i) ?? clientOrderId({
       strategy: this.strategy[i]!,
       decidedAt: this.decidedAt[i] as Instant,
-      ticker: this.ticker[i]!,
-      side: this.side[i]!,
+      ticker: this.tickerAt(i),
+      side: this.sideAt(i),
       quantity: this.quantity[i] as OrderIntent["quantity"]
     })
   }
@@ -109,8 +144,8 @@ export class OrderLog {
     return {
       strategy: this.strategy[i]!,
       decidedAt: this.decidedAt[i] as Instant,
-      ticker: this.ticker[i]!,
-      side: this.side[i]!,
+      ticker: this.tickerAt(i),
+      side: this.sideAt(i),
       quantity: this.quantity[i] as OrderIntent["quantity"],
       type: this.type[i]!,
       ...(reason === undefined ? {} : { reason })
@@ -121,10 +156,12 @@ export class OrderLog {
     const capacity = 2 * this.capacity
     this.symbol = grown(this.symbol, capacity)
     this.sequence = grown(this.sequence, capacity)
+    this.placedDay = grown(this.placedDay, capacity)
     this.eligibleFrom = grown(this.eligibleFrom, capacity)
     this.quantity = grown(this.quantity, capacity)
     this.decidedAt = grown(this.decidedAt, capacity)
     this.acceptedAt = grown(this.acceptedAt, capacity)
+    this.side = grown(this.side, capacity)
     this.state = grown(this.state, capacity)
     this.filled = grown(this.filled, capacity)
     this.filledNotional = grown(this.filledNotional, capacity)
@@ -159,11 +196,11 @@ export class SimOrder {
   }
   /** The trading day the strategy decided it (its close). */
   get decidedOn(): TradeDate {
-    return this.log.decidedOn[this.index]!
+    return this.log.decidedOnAt(this.index)
   }
   /** The trading day the exchange accepted it (the next one for decisions sent before the open). */
   get placedOn(): TradeDate {
-    return this.log.placedOn[this.index]!
+    return this.log.placedOnAt(this.index)
   }
   get acceptedAt(): Instant {
     return this.log.acceptedAt[this.index] as Instant
@@ -187,10 +224,10 @@ export class SimOrder {
     this.log.filledNotional[this.index] = won
   }
   get reason(): string | undefined {
-    return this.log.reason[this.index]
+    return this.log.reasonAt(this.index)
   }
   set reason(reason: string | undefined) {
-    this.log.reason[this.index] = reason
+    this.log.setReason(this.index, reason)
   }
 }
 
@@ -249,16 +286,16 @@ export class RunRecords {
         const filled = log.filled[i]!
         list.push({
           id: ids[i]!,
-          ticker: log.ticker[i]!,
-          side: log.side[i]!,
+          ticker: log.tickerAt(i),
+          side: log.sideAt(i),
           type: type._tag,
           quantity: log.quantity[i]!,
           limitPrice: type._tag === "limit" ? type.price : type._tag === "stop" ? type.stopPrice : undefined,
-          decidedOn: log.decidedOn[i]!,
+          decidedOn: log.decidedOnAt(i),
           state: log.stateAt(i),
           filledQuantity: filled,
           averageFillPrice: filled === 0 ? 0 : log.filledNotional[i]! / filled,
-          reason: log.reason[i] ?? log.intentReason[i]
+          reason: log.reasonAt(i) ?? log.intentReason[i]
         })
       }
       this.orderList = list
@@ -283,8 +320,8 @@ export class RunRecords {
       const o = fills.order[f]!
       yield {
         date: fills.date[f]!,
-        ticker: orders.ticker[o]!,
-        side: orders.side[o]!,
+        ticker: orders.tickerAt(o),
+        side: orders.sideAt(o),
         quantity: fills.quantity[f]!,
         price: fills.price[f] as Won,
         commission: fills.commission[f] as Won,

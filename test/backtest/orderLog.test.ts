@@ -1,15 +1,15 @@
 // The exchange's columnar logs give back every order and fill as they were entered and changed, across the
-// columns' growth, with ids derived from the intents unless the sender gave one.
+// columns' growth, with ids derived from the intents unless the sender gave one, for symbols in the universe or not.
 import { fc, test } from "@fast-check/vitest"
 import { expect } from "vitest"
 import type { Qty, Ticker } from "../../src/domain/Money.js"
 import { type ClientOrderId, clientOrderId, type OrderIntent, OrderState } from "../../src/domain/Order.js"
-import type { Instant, TradeDate } from "../../src/domain/Time.js"
+import { type Instant, kstDateOf, type TradeDate } from "../../src/domain/Time.js"
 import { FillLog, OrderLog, RunRecords, SimOrder } from "../../src/backtest/orderLog.js"
 
 const row = fc.record({
   givenId: fc.option(fc.constantFrom("stop-loss:2024-01-02:005930", "port-1"), { nil: undefined }),
-  ticker: fc.constantFrom("005930", "000660"),
+  ticker: fc.constantFrom("005930", "000660", "999990"),
   side: fc.constantFrom("buy" as const, "sell" as const),
   quantity: fc.integer({ min: 1, max: 10_000 }),
   day: fc.integer({ min: 0, max: 30 }),
@@ -21,7 +21,9 @@ const row = fc.record({
 test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
   "records give back every order and fill entered, in order, with ids given or derived, and the trades the fills",
   (rows) => {
-    const orders = new OrderLog()
+    const universe = ["005930", "000660"] as Array<Ticker>
+    const days = ["2024-02-01", "2024-02-02"] as Array<TradeDate>
+    const orders = new OrderLog(universe, days)
     const fills = new FillLog()
     const expectedFills: Array<{ order: number; quantity: number; price: number }> = []
     rows.forEach((r, k) => {
@@ -37,10 +39,9 @@ test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
       const index = orders.add({
         id: r.givenId as ClientOrderId | undefined,
         intent,
-        symbol: r.ticker === "005930" ? 0 : 1,
+        symbol: universe.indexOf(r.ticker as Ticker),
         sequence: k + 1,
-        decidedOn: `2024-01-${String(1 + (r.day % 28)).padStart(2, "0")}` as TradeDate,
-        placedOn: "2024-02-01" as TradeDate,
+        placedDay: k % 2,
         acceptedAt: intent.decidedAt,
         eligibleFrom: r.day,
         state: "accepted",
@@ -66,6 +67,8 @@ test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
       expect(o.type).toBe(r.limit === undefined ? "market" : "limit")
       expect(o.limitPrice).toBe(r.limit)
       expect(o.reason).toBe(r.finalState === "cancelled" ? "gone" : "why")
+      expect(o.decidedOn).toBe(kstDateOf((1_700_000_000_000 + r.day * 86_400_000) as Instant))
+      expect(new SimOrder(orders, k, orders.intentAt(k)).placedOn).toBe(days[k % 2])
       expect(new SimOrder(orders, k, orders.intentAt(k)).id).toBe(o.id)
     })
     expect(out.fills.map((f) => [f.orderId, f.quantity, f.price])).toEqual(expectedFills.map((f) => [out.orders[f.order]!.id, f.quantity, f.price]))
