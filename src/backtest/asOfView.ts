@@ -148,6 +148,16 @@ export class SeriesPool {
     s.epoch = this.validity.epoch
     return s
   }
+  /** Every series, each re-pointed at its first `lengths[p]` bars for the current view (one pass, in memory order). */
+  everySeries(lengths: Int32Array): ReadonlyArray<BarSeries> {
+    const epoch = this.validity.epoch
+    for (let p = 0; p < this.series.length; p++) {
+      const s = this.series[p]!
+      s.length = lengths[p]!
+      s.epoch = epoch
+    }
+    return this.series
+  }
 }
 
 /** Lookups shared by every day's view of one data set: built once per run. */
@@ -211,13 +221,14 @@ export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, r
   }
   let next = 0
   const epoch = runner?.pool.nextView()
+  const stale = () => new RangeError(`the view of ${asOf} was used after a later view was made`)
   return {
     asOf,
     universe: index.universe,
     instrument,
     bars: (ticker) => {
       if (runner !== undefined) {
-        if (!runner.pool.isCurrent(epoch!)) throw new RangeError(`the view of ${asOf} was used after a later view was made`)
+        if (!runner.pool.isCurrent(epoch!)) throw stale()
         // Strategies usually walk the universe in order: try the position after the last one asked for first.
         const p = index.universe[next] === ticker ? next : index.position.get(ticker)
         // A runner's cursors cover its universe only: any other symbol has no visible bars.
@@ -227,6 +238,11 @@ export const makeAsOfView = (dataSet: DataSet | DataSetIndex, asOf: TradeDate, r
       }
       const columns = index.columns(ticker)
       return new BoundedSeries(columns, barsUpTo(columns, asOf))
+    },
+    universeBars: () => {
+      if (runner === undefined) return index.universeColumns.map((c) => new BoundedSeries(c, barsUpTo(c, asOf)))
+      if (!runner.pool.isCurrent(epoch!)) throw stale()
+      return runner.pool.everySeries(runner.cursors)
     },
     statements,
     sharesOutstanding: (ticker) => {

@@ -39,6 +39,8 @@ export interface AsOfView {
   readonly instrument: (ticker: Ticker) => Instrument
   /** Bars up to and including `asOf`; an empty series for a symbol not yet listed. */
   readonly bars: (ticker: Ticker) => BarSeries
+  /** The bars of every universe symbol, in `universe` order: for a scan of the whole universe (one call, not one per symbol). */
+  readonly universeBars: () => ReadonlyArray<BarSeries>
   /** Statements already available at `asOf` (availableFrom ≤ asOf), oldest period first. */
   readonly statements: (ticker: Ticker) => ReadonlyArray<FinancialStatement>
   /** Listed shares at `asOf`, when known. */

@@ -127,11 +127,11 @@ export const smaCross: Strategy<SmaCrossParams> = {
 /** The symbols whose averages cross on their bar of the view's day. */
 const crossesAsOf = (view: AsOfView, params: SmaCrossParams): ReadonlyArray<readonly [Ticker, Cross]> => {
   const sums = sumsFor(view, params)
-  const universe = view.universe
+  const universe = view.universe, series = view.universeBars()
   const crossing: Array<readonly [Ticker, Cross]> = []
   for (let i = 0; i < universe.length; i++) {
     const ticker = universe[i]!
-    const bars = view.bars(ticker)
+    const bars = series[i]!
     const n = bars.length
     // Decide only on a symbol's own new bar: a suspended or delisted symbol repeats no stale signal.
     if (n <= params.slow || bars.date(n - 1) !== view.asOf) continue

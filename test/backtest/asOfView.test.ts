@@ -35,6 +35,10 @@ describe("makeAsOfView", () => {
     expect(() => bars.close(2)).toThrow(RangeError)
     expect(() => bars.open(-1)).toThrow(RangeError)
     expect([...bars.closes()]).toEqual([10, 11])
+    const scanned = view.universeBars()
+    expect(scanned.map((b) => b.ticker)).toEqual(view.universe)
+    expect(scanned.map((b) => b.length)).toEqual(view.universe.map((t) => view.bars(t).length))
+    expect(() => scanned[view.universe.indexOf(A)]!.close(2)).toThrow(RangeError)
   })
   it("gives an empty series before the first bar and for an unknown symbol", () => {
     expect(makeAsOfView(dataSet, tradeDate("2023-12-29")).bars(A).length).toBe(0)

@@ -19,9 +19,13 @@ test.prop([fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 5 }), 
     const replay = new Replay(indexDataSet(data), tradeDate(all[skipFirst]!), tradeDate(all[all.length - 1 - skipLast]!))
     const columns = [...data.bars.values()]
     while (replay.advance()) {
+      const universeBars = replay.view().universeBars()
+      expect(universeBars).toHaveLength(columns.length)
       for (const c of columns) {
         const s = replay.symbol(c.ticker)!
         const n = barsUpTo(c, replay.today)
+        expect(universeBars[s]!.length).toBe(n)
+        expect(universeBars[s]!.ticker).toBe(c.ticker)
         expect(replay.cursor[s]).toBe(n)
         expect(replay.barToday(s)).toBe(n > 0 && c.dates[n - 1] === replay.today ? n - 1 : -1)
         expect(replay.lastClose(s)).toBe(n > 0 ? c.close[n - 1] : undefined)
@@ -50,6 +54,8 @@ test.prop([fc.integer({ min: 1, max: 10_000 })], { numRuns: 5 })(
         expect(replay.lastClose(s)).toBe(n > 0 ? c.close[n - 1] : undefined)
         const series = view.bars(c.ticker)
         for (let i = Math.max(0, n - 3); i < n; i++) expect(series.close(i)).toBe(c.close[i])
+        const scanned = view.universeBars()[s]!
+        for (let i = Math.max(0, n - 3); i < n; i++) expect([scanned.close(i), scanned.date(i)]).toEqual([c.close[i], c.dates[i]])
       }
     }
   }
@@ -70,5 +76,7 @@ test("a view and its series serve one decision: after the next view both throw i
   expect(() => series.close(1)).toThrow(RangeError)
   expect(() => series.closes()).toThrow(RangeError)
   expect(() => first.bars(symbolCode(0))).toThrow(RangeError)
+  expect(() => first.universeBars()).toThrow(RangeError)
   expect(second.bars(symbolCode(0)).length).toBe(3)
+  expect(second.universeBars().map((b) => b.length)).toEqual([3, 3])
 })
