@@ -171,10 +171,10 @@ export class OrderLog {
 
 /**
  * An order as the exchange works it: a handle on its row of the log, with the intent it was sent with. The open
- * orders are such handles; any row can be looked at through one (`SimExchange.orderAt`).
+ * orders are such handles; any row can be looked at through one (`SimExchange.ordersPlacedOn`).
  */
 export class SimOrder {
-  private id_: ClientOrderId | undefined
+  private cachedId: ClientOrderId | undefined
 
   /** Universe position of its symbol (-1: outside the universe). */
   readonly symbol: number
@@ -189,18 +189,10 @@ export class SimOrder {
 
   /** Built on first use and kept: the handles of open orders are few. */
   get id(): ClientOrderId {
-    return this.id_ ??= this.log.idAt(this.index)
+    return this.cachedId ??= this.log.idAt(this.index)
   }
   get sequence(): number {
     return this.log.sequence[this.index]!
-  }
-  /** The trading day the strategy decided it (its close). */
-  get decidedOn(): TradeDate {
-    return this.log.decidedOnAt(this.index)
-  }
-  /** The trading day the exchange accepted it (the next one for decisions sent before the open). */
-  get placedOn(): TradeDate {
-    return this.log.placedOnAt(this.index)
   }
   get acceptedAt(): Instant {
     return this.log.acceptedAt[this.index] as Instant

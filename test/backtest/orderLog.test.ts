@@ -68,7 +68,7 @@ test.prop([fc.array(row, { minLength: 260, maxLength: 700 })], { numRuns: 20 })(
       expect(o.limitPrice).toBe(r.limit)
       expect(o.reason).toBe(r.finalState === "cancelled" ? "gone" : "why")
       expect(o.decidedOn).toBe(kstDateOf((1_700_000_000_000 + r.day * 86_400_000) as Instant))
-      expect(new SimOrder(orders, k, orders.intentAt(k)).placedOn).toBe(days[k % 2])
+      expect(orders.placedOnAt(k)).toBe(days[k % 2])
       expect(new SimOrder(orders, k, orders.intentAt(k)).id).toBe(o.id)
     })
     expect(out.fills.map((f) => [f.orderId, f.quantity, f.price])).toEqual(expectedFills.map((f) => [out.orders[f.order]!.id, f.quantity, f.price]))
