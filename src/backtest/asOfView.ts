@@ -150,12 +150,7 @@ export class SeriesPool {
   }
   /** Every series, each re-pointed at its first `lengths[p]` bars for the current view (one pass, in memory order). */
   everySeries(lengths: Int32Array): ReadonlyArray<BarSeries> {
-    const epoch = this.validity.epoch
-    for (let p = 0; p < this.series.length; p++) {
-      const s = this.series[p]!
-      s.length = lengths[p]!
-      s.epoch = epoch
-    }
+    for (let p = 0; p < this.series.length; p++) this.seriesAt(p, lengths[p]!)
     return this.series
   }
 }
