@@ -65,6 +65,23 @@ export const buildClosePanel = (columns: ReadonlyArray<BarColumns>): ClosePanel 
   return { width, values, firstRow }
 }
 
+/** The panel last built over a universe, filed under its first column (held weakly: it goes with its data set). */
+const builtPanels = new WeakMap<BarColumns, { readonly columns: ReadonlyArray<BarColumns>; readonly panel: ClosePanel | undefined }>()
+
+/**
+ * The panel of `columns`, built once per universe of a loaded data set: repeated runs over the same columns (a
+ * parameter sweep, a benchmark) share it, since loaded columns are never written. One universe is kept per first
+ * column, so a sweep over changing universes keeps no more than one panel each.
+ */
+export const closePanelOf = (columns: ReadonlyArray<BarColumns>): ClosePanel | undefined => {
+  if (columns.length < PANEL_MIN_SYMBOLS) return undefined
+  const built = builtPanels.get(columns[0]!)
+  if (built !== undefined && built.columns.length === columns.length && built.columns.every((c, s) => c === columns[s])) return built.panel
+  const panel = buildClosePanel(columns)
+  builtPanels.set(columns[0]!, { columns, panel })
+  return panel
+}
+
 /** Every date of any symbol, ascending. */
 const unionCalendar = (columns: ReadonlyArray<BarColumns>): ReadonlyArray<TradeDate> => {
   const distinct = new Set(columns.map((c) => c.dates))

@@ -5,7 +5,7 @@ import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
 import { type DataSetIndex, makeAsOfView, SeriesPool } from "./asOfView.js"
-import { buildClosePanel, type ClosePanel } from "./closePanel.js"
+import { closePanelOf, type ClosePanel } from "./closePanel.js"
 import type { BarColumns } from "./data/DataSet.js"
 
 export class Replay {
@@ -41,7 +41,7 @@ export class Replay {
     this.cursor = new Int32Array(this.tickers.length)
     this.viewCursors = new Int32Array(this.tickers.length)
     this.latestClose = new Float64Array(this.tickers.length)
-    this.panel = buildClosePanel(this.columns)
+    this.panel = closePanelOf(this.columns)
     this.seriesPool = new SeriesPool(this.columns, this.panel)
   }
 

@@ -1,8 +1,9 @@
 // The day-major close panel: every symbol whose bars fall on consecutive calendar dates is copied into its rows
-// exactly, the others are left out (and read their own columns), and small universes get no panel at all.
+// exactly, the others are left out (and read their own columns), and small universes get no panel at all; runs over
+// the same universe share one panel, any other universe gets its own.
 import { fc, test } from "@fast-check/vitest"
 import { expect } from "vitest"
-import { buildClosePanel, PANEL_MIN_SYMBOLS } from "../../src/backtest/closePanel.js"
+import { buildClosePanel, closePanelOf, PANEL_MIN_SYMBOLS } from "../../src/backtest/closePanel.js"
 import { randomBars, symbolCode, tradingDays } from "./fixtures.js"
 
 test("a universe below the threshold gets no panel", () => {
@@ -29,3 +30,18 @@ test.prop([fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 20 })]
     })
   }
 )
+
+test("runs over the same columns share one panel; another universe over the same first column gets its own", () => {
+  const dates = tradingDays(40)
+  const columns = Array.from({ length: PANEL_MIN_SYMBOLS + 1 }, (_, s) => randomBars(symbolCode(s), dates, s))
+  const first = closePanelOf(columns)!
+  expect(closePanelOf([...columns])).toBe(first)
+  const fewer = closePanelOf(columns.slice(0, -1))!
+  expect(fewer).not.toBe(first)
+  expect(fewer.width).toBe(PANEL_MIN_SYMBOLS)
+  const swapped = [columns[0]!, columns[2]!, columns[1]!, ...columns.slice(3)]
+  const other = closePanelOf(swapped)!
+  expect(other).not.toBe(first)
+  expect(other.values[1]).toBe(columns[2]!.close[0])
+  expect(closePanelOf(columns.slice(0, PANEL_MIN_SYMBOLS - 1))).toBeUndefined()
+})

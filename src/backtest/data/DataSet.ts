@@ -5,7 +5,10 @@ import type { Instrument } from "../../domain/Market.js"
 import type { Ticker } from "../../domain/Money.js"
 import type { TradeDate } from "../../domain/Time.js"
 
-/** Daily bars of one symbol, ascending by date, one index per traded day. Prices integer won. */
+/**
+ * Daily bars of one symbol, ascending by date, one index per traded day. Prices integer won. Never written once
+ * loaded: backtests share indexes derived from them (the close panel).
+ */
 export interface BarColumns {
   readonly ticker: Ticker
   readonly length: number
