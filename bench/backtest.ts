@@ -88,22 +88,42 @@ const RUNS = 5
 /** Runs per whole-process figure (each starts a process). */
 const PROCESS_RUNS = 3
 
-/** Runs on data generated once (the load is not timed); the median of RUNS runs, the fastest, and the first. */
-const inProcess = (symbols: number, bars: number) => {
-  const dataSet = generate(symbols, bars)
-  const runs = Array.from({ length: RUNS }, () => timeRun(dataSet))
+type TimedRun = ReturnType<typeof timeRun>
+
+/** The figures of one history size from its runs: the median, the fastest, and the first run. */
+const summarize = (symbols: number, bars: number, runs: ReadonlyArray<TimedRun>) => {
   const totalBars = symbols * bars
   const seconds = median(runs.map((r) => r.seconds)), cpuSeconds = median(runs.map((r) => r.cpuSeconds))
   const fastest = Math.min(...runs.map((r) => r.seconds))
   const withRecords = median(runs.map((r) => r.seconds + r.recordsSeconds))
   return {
-    symbols, bars, totalBars, runs: RUNS, seconds, cpuSeconds, fastestSeconds: fastest,
+    symbols, bars, totalBars, runs: runs.length, seconds, cpuSeconds, fastestSeconds: fastest,
     barsPerSecond: Math.round(totalBars / seconds), barsPerSecondFastest: Math.round(totalBars / fastest),
     // the first run over the data builds the close panel that later runs over the same universe share
     barsPerSecondFirstRun: Math.round(totalBars / runs[0]!.seconds),
     barsPerCpuSecond: Math.round(totalBars / cpuSeconds),
     recordsSeconds: median(runs.map((r) => r.recordsSeconds)), barsPerSecondWithRecords: Math.round(totalBars / withRecords),
     orders: runs[0]!.orders, fills: runs[0]!.fills
+  }
+}
+
+/**
+ * `symbols` × `bars` and the same symbols over half the bars, on data generated once (the load is not timed), RUNS
+ * runs each. The two sizes alternate, so a change in the shared machine's speed falls on both alike; the growth
+ * for 2× the bars is the median of each round's ratio.
+ */
+const inProcess = (symbols: number, bars: number) => {
+  const halfData = generate(symbols, bars / 2), fullData = generate(symbols, bars)
+  const halfRuns: Array<TimedRun> = [], fullRuns: Array<TimedRun> = []
+  for (let i = 0; i < RUNS; i++) {
+    halfRuns.push(timeRun(halfData))
+    fullRuns.push(timeRun(fullData))
+  }
+  return {
+    half: summarize(symbols, bars / 2, halfRuns),
+    full: summarize(symbols, bars, fullRuns),
+    timeRatioFor2xBars: median(fullRuns.map((r, i) => r.seconds / halfRuns[i]!.seconds)),
+    cpuRatioFor2xBars: median(fullRuns.map((r, i) => r.cpuSeconds / halfRuns[i]!.cpuSeconds))
   }
 }
 
@@ -170,16 +190,16 @@ if (process.argv.includes(ONE_RUN_FLAG)) {
   console.log(JSON.stringify({ peakRssMb: maxRssMb() }))
 } else {
   const os = await import("node:os")
-  inProcess(200, 500) // warm-up: JIT and lazily loaded modules are not what is measured
-  const half = inProcess(2_000, 1_250)
-  const full = inProcess(2_000, 2_500)
+  // warm-up: JIT and lazily loaded modules are not what is measured
+  const small = generate(200, 500)
+  for (let i = 0; i < RUNS; i++) timeRun(small)
+  const sizes = inProcess(2_000, 2_500)
   console.log(JSON.stringify({
     benchmark: "backtest",
     node: process.version,
     machine: { cpus: os.cpus().length, loadAverage: os.loadavg(), simpleLoopNs: simpleLoopNs() },
     inProcess: {
-      half, full,
-      timeRatioFor2xBars: full.seconds / half.seconds, cpuRatioFor2xBars: full.cpuSeconds / half.cpuSeconds,
+      ...sizes,
       peakRssMbOneRun: peakRssOfOneRun(), peakRssMbThisProcess: maxRssMb()
     },
     targets: { barsPerSecond: 5_000_000, peakRssMb: 1024, timeRatioFor2xBars: 2.2 },

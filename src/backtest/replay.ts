@@ -1,12 +1,25 @@
 // The replay cursor: the run's trading days (every date any universe symbol traded within [from, to]) and,
 // per symbol, how many of its bars are visible on the current day. Each bar's date is turned into a day number
-// once, so advancing is a plain loop over Int32Arrays with no date comparisons.
+// once, and symbols sharing one dates array advance as one group, so a day's advance is one step per group plus a
+// copy of the new cursor and closes to its members (one row copy when the group is the whole universe).
 import type { Ticker } from "../domain/Money.js"
 import type { TradeDate } from "../domain/Time.js"
 import type { AsOfView } from "../strategy/Strategy.js"
 import { type DataSetIndex, makeAsOfView, SeriesPool } from "./asOfView.js"
 import { closePanelOf, type ClosePanel } from "./closePanel.js"
 import type { BarColumns } from "./data/DataSet.js"
+
+/** Symbols with one dates array: they see the same number of bars every day. */
+interface CursorGroup {
+  /** The day key of each bar (`dayKeys`). */
+  readonly keys: Int32Array
+  /** Universe positions, ascending. */
+  readonly members: Int32Array
+  /** The members' panel row of bar 0, or -1 when they read their own close columns. */
+  readonly firstRow: number
+  /** Bars visible today. */
+  cursor: number
+}
 
 export class Replay {
   readonly days: ReadonlyArray<TradeDate>
@@ -20,6 +33,7 @@ export class Replay {
   readonly latestClose: Float64Array
   /** Per symbol and bar: its day key (`dayKeys`): visible on day d when ≤ 2d + 1, dated on day d when = 2d + 1. */
   private readonly dayOfBar: ReadonlyArray<Int32Array>
+  private readonly groups: ReadonlyArray<CursorGroup>
   private readonly symbolIndex: ReadonlyMap<Ticker, number>
   private readonly seriesPool: SeriesPool
   /** The universe's closes day-major (large universes only): where each day's marking and the views read them. */
@@ -31,17 +45,28 @@ export class Replay {
     this.columns = index.universeColumns
     this.symbolIndex = index.position
     // Symbols usually share one calendar, and often one dates array: each distinct array is read once.
-    const distinct = new Set<ReadonlyArray<TradeDate>>(this.columns.map((c) => c.dates))
+    const membersOf = new Map<ReadonlyArray<TradeDate>, Array<number>>()
+    this.columns.forEach((c, s) => {
+      const members = membersOf.get(c.dates)
+      if (members === undefined) membersOf.set(c.dates, [s])
+      else members.push(s)
+    })
     const dates = new Set<TradeDate>()
-    for (const list of distinct) for (const d of list) if (d >= from && d <= to) dates.add(d)
+    for (const list of membersOf.keys()) for (const d of list) if (d >= from && d <= to) dates.add(d)
     this.days = [...dates].sort()
     const dayNumbers = new Map<ReadonlyArray<TradeDate>, Int32Array>()
-    for (const list of distinct) dayNumbers.set(list, dayKeys(list, this.days))
+    for (const list of membersOf.keys()) dayNumbers.set(list, dayKeys(list, this.days))
     this.dayOfBar = this.columns.map((c) => dayNumbers.get(c.dates)!)
     this.cursor = new Int32Array(this.tickers.length)
     this.viewCursors = new Int32Array(this.tickers.length)
     this.latestClose = new Float64Array(this.tickers.length)
     this.panel = closePanelOf(this.columns)
+    this.groups = [...membersOf].map(([list, members]): CursorGroup => ({
+      keys: dayNumbers.get(list)!,
+      members: Int32Array.from(members),
+      firstRow: this.panel?.firstRow[members[0]!] ?? -1,
+      cursor: 0
+    }))
     this.seriesPool = new SeriesPool(this.columns, this.panel)
   }
 
@@ -59,16 +84,23 @@ export class Replay {
   advance(): boolean {
     if (this.day + 1 >= this.days.length) return false
     const visible = 2 * ++this.day + 1
-    const panel = this.panel
-    for (let s = 0; s < this.columns.length; s++) {
-      const keys = this.dayOfBar[s]!
-      const before = this.cursor[s]!
-      let c = before
+    for (const group of this.groups) {
+      const { keys, members, firstRow } = group
+      let c = group.cursor
       while (c < keys.length && keys[c]! <= visible) c++
-      if (c !== before) {
+      if (c === group.cursor) continue
+      group.cursor = c
+      const panel = this.panel
+      if (members.length === this.columns.length && firstRow >= 0) {
+        // the whole universe on one calendar: today's closes are one panel row
+        this.cursor.fill(c)
+        this.latestClose.set(panel!.values.subarray((firstRow + c - 1) * panel!.width, (firstRow + c) * panel!.width))
+        continue
+      }
+      for (let m = 0; m < members.length; m++) {
+        const s = members[m]!
         this.cursor[s] = c
-        const row = panel === undefined ? -1 : panel.firstRow[s]!
-        this.latestClose[s] = row >= 0 ? panel!.values[(row + c - 1) * panel!.width + s]! : this.columns[s]!.close[c - 1]!
+        this.latestClose[s] = firstRow >= 0 ? panel!.values[(firstRow + c - 1) * panel!.width + s]! : this.columns[s]!.close[c - 1]!
       }
     }
     return true

@@ -1,5 +1,6 @@
 // The replay cursor on ragged histories (symbols listing late, skipping days, ending early, bars outside the
-// run): after every advance each symbol shows exactly the bars dated on or before the day, as barsUpTo counts them.
+// run; symbols sharing one dates array, which advance as a group): after every advance each symbol shows exactly the
+// bars dated on or before the day, as barsUpTo counts them.
 import { fc, test } from "@fast-check/vitest"
 import { expect } from "vitest"
 import { barsUpTo, indexDataSet } from "../../src/backtest/asOfView.js"
@@ -57,6 +58,33 @@ test.prop([fc.integer({ min: 1, max: 10_000 })], { numRuns: 5 })(
         const scanned = view.universeBars()[s]!
         for (let i = Math.max(0, n - 3); i < n; i++) expect([scanned.close(i), scanned.date(i)]).toEqual([c.close[i], c.dates[i]])
       }
+    }
+  }
+)
+
+/** `symbols` on one shared dates array (with three ragged others, if asked), checked after every advance. */
+const checkGroup = (seed: number, skipFirst: number, symbols: number, withOthers: boolean) => {
+  const all = tradingDays(60)
+  const shared = all.filter((_, i) => (i + seed) % 11 !== 0).map(tradeDate)
+  const data = dataSetOf(Array.from({ length: symbols + (withOthers ? 3 : 0) }, (_, s) =>
+    s < symbols ? { ...randomBars(symbolCode(s), shared, seed + s), dates: shared } : randomBars(symbolCode(s), all.slice(s % 7, all.length - (s % 5)), seed + s)))
+  const replay = new Replay(indexDataSet(data), tradeDate(all[skipFirst]!), tradeDate(all[all.length - 1]!))
+  const columns = [...data.bars.values()]
+  while (replay.advance()) {
+    for (const c of columns) {
+      const s = replay.symbol(c.ticker)!
+      const n = barsUpTo(c, replay.today)
+      expect([replay.cursor[s], replay.lastClose(s), replay.barToday(s)])
+        .toEqual([n, n > 0 ? c.close[n - 1] : undefined, n > 0 && c.dates[n - 1] === replay.today ? n - 1 : -1])
+    }
+  }
+}
+
+test.prop([fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 20 })], { numRuns: 4 })(
+  "symbols on one dates array advance as a group, with or without the panel, alone or beside others",
+  (seed, skipFirst) => {
+    for (const [symbols, withOthers] of [[3, false], [3, true], [PANEL_MIN_SYMBOLS + 2, false], [PANEL_MIN_SYMBOLS + 2, true]] as const) {
+      checkGroup(seed, skipFirst, symbols, withOthers)
     }
   }
 )

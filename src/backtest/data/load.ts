@@ -106,6 +106,23 @@ const window = (ticker: Ticker, parsed: ParsedBars, from?: TradeDate, to?: Trade
 }
 
 /**
+ * The columns with identical date lists sharing one array (dates are interned strings, so comparing is cheap):
+ * symbols on one calendar then advance together in a replay, and the lists are stored once.
+ */
+const shareDates = (columns: ReadonlyArray<BarColumns>): Array<BarColumns> => {
+  const known = new Map<string, Array<ReadonlyArray<TradeDate>>>()
+  return columns.map((c) => {
+    if (c.length === 0) return c
+    const key = `${c.dates[0]}/${c.dates[c.length - 1]}/${c.length}`
+    const lists = known.get(key) ?? []
+    const same = lists.find((list) => list.every((d, i) => d === c.dates[i]))
+    if (same !== undefined) return { ...c, dates: same }
+    known.set(key, [...lists, c.dates])
+    return c
+  })
+}
+
+/**
  * Loads a history folder. Fails with the first DataLoadError (file, row, field, value) found; suspicious but
  * legal data ends up in `warnings`. Needs FileSystem and Path (NodeContext.layer).
  */
@@ -197,10 +214,11 @@ export const loadDataSet = Effect.fn("loadDataSet")(function* (dir: string, opti
   for (const { info, barFile, columns, rows } of loaded) {
     for (const w of barWarnings(barFile, info.ticker, info.instrument, columns, rows, calendar)) warnings.push(w)
   }
+  const columns = shareDates(loaded.map((l) => l.columns))
   const dataSet: DataSet = {
     source: dir,
     symbols: loaded.map((l) => l.info),
-    bars: new Map(loaded.map((l) => [l.info.ticker, l.columns])),
+    bars: new Map(loaded.map((l, i) => [l.info.ticker, columns[i]!])),
     statements: new Map(loaded.map((l) => [l.info.ticker, l.statements])),
     warnings
   }

@@ -94,6 +94,27 @@ describe("loadDataSet: plain CSV folders", () => {
     expect(ds.statements.get(ticker("000001"))).toEqual([])
   }))
 
+  it.effect("symbols with the same dates share one date list; symbols with other dates keep their own", () => Effect.gen(function* () {
+    const rows = (dates: ReadonlyArray<string>) => `${HEADER}\n${dates.map((d) => `${d},100,110,90,105,10`).join("\n")}\n`
+    const dir = folder({
+      "000001.csv": rows(["2024-01-02", "2024-01-03", "2024-01-04"]),
+      "000002.csv": rows(["2024-01-02", "2024-01-03", "2024-01-04"]),
+      "000003.csv": rows(["2024-01-02", "2024-01-04", "2024-01-05"]),
+      "000004.csv": rows(["2024-01-02", "2024-01-03", "2024-01-04"]),
+      "000005.csv": rows(["2024-01-02", "2024-01-03", "2024-01-05"])
+    })
+    const ds = yield* load(dir)
+    const datesOf = (code: string) => ds.bars.get(ticker(code))!.dates
+    expect(datesOf("000002")).toBe(datesOf("000001"))
+    expect(datesOf("000004")).toBe(datesOf("000001"))
+    expect(datesOf("000003")).not.toBe(datesOf("000001"))
+    expect([...datesOf("000003")]).toEqual(["2024-01-02", "2024-01-04", "2024-01-05"])
+    expect([...datesOf("000004")]).toEqual(["2024-01-02", "2024-01-03", "2024-01-04"])
+    // same first and last date and length as 000003, another day between
+    expect(datesOf("000005")).not.toBe(datesOf("000003"))
+    expect([...datesOf("000005")]).toEqual(["2024-01-02", "2024-01-03", "2024-01-05"])
+  }))
+
   it.effect("warns about limit moves, zero volume, missing trading days, closed days and off-tick prices", () => Effect.gen(function* () {
     const dir = folder({
       "000001.csv": [HEADER,
