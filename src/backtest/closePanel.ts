@@ -70,8 +70,8 @@ const builtPanels = new WeakMap<BarColumns, { readonly columns: ReadonlyArray<Ba
 
 /**
  * The panel of `columns`, built once per universe of a loaded data set: repeated runs over the same columns (a
- * parameter sweep, a benchmark) share it, since loaded columns are never written. One universe is kept per first
- * column, so a sweep over changing universes keeps no more than one panel each.
+ * parameter sweep, a benchmark) share it, since loaded columns are never written. Only the universe run last is
+ * kept per first column, so a sweep over ever-changing universes holds one panel, not one per universe.
  */
 export const closePanelOf = (columns: ReadonlyArray<BarColumns>): ClosePanel | undefined => {
   if (columns.length < PANEL_MIN_SYMBOLS) return undefined
