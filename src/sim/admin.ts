@@ -34,6 +34,7 @@ const state = (ctx: AdminContext) => {
     profile: ctx.core.profile,
     data: { first: ex.market.firstDate, last: ex.market.lastDate, symbols: ex.market.tickers.length },
     realtimeSessions: ctx.hub.sessionCount,
+    realtimeRegistrations: ctx.hub.registrations,
     faults: ctx.core.faults,
     limits: ctx.core.gateway.settings,
     accounts: [...ex.accounts.values()].map((a) => ({

@@ -78,6 +78,11 @@ export class RealtimeHub {
     return this.sessions.size
   }
 
+  /** Every registration of every session, as `trId|trKey` (what is being streamed to whom). */
+  get registrations(): ReadonlyArray<string> {
+    return [...this.sessions].flatMap((s) => [...s.registrations.keys()])
+  }
+
   /** Takes over an HTTP upgrade on any path. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -42,7 +42,9 @@ describe("fill notices over kis-sim's WebSocket", () => {
       const realtime = yield* makeRealtimeClient({ url: sim.wsUrl, approvalKey: Effect.succeed(approval), htsId: CLIENT_ACCOUNT.htsId })
       const engine = yield* simEngine(sim, tokens, tempStatePath(), { fillNotices: engineFillNotices(realtime, Context.get(services, MarketClock)) })
       yield* engine.start
-      yield* Effect.sleep("200 millis") // the notice registration is acknowledged
+      // the engine's fill-notice registration is in place before the order is sent
+      const noticeRegistration = `H0STCNI0|${CLIENT_ACCOUNT.htsId}`
+      expect(yield* waitUntil(Effect.sync(() => sim.hub.registrations), (r) => r.includes(noticeRegistration))).toContain(noticeRegistration)
       answerAdmin(sim.admin, "POST", "/sim/admin/faults", { duplicateNotices: true })
       const sent = yield* engine.buy(SYN1, 10 as Qty)
       expect(sent._tag).toBe("Sent")

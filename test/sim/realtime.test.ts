@@ -8,6 +8,7 @@ import { ordersAccount } from "../../src/kis/catalog/generated/index.js"
 import { KisClient } from "../../src/kis/KisClient.js"
 import { parseServerFrame } from "../../src/kis/realtime/frames.js"
 import { makeRealtimeClient } from "../../src/kis/realtime/RealtimeClient.js"
+import { answerAdmin } from "../../src/sim/admin.js"
 import type { KisSimHandle } from "../../src/sim/server.js"
 import { tempTokenDir } from "../support/kisLoopback.js"
 import { CLIENT_ACCOUNT, clockTo, simClientLayer, startTestSim } from "./support/simHarness.js"
@@ -39,6 +40,10 @@ const waitFor = (frames: Array<string>, count: number) =>
     for (let i = 0; i < 200 && frames.length < count; i++) yield* Effect.sleep("10 millis")
     return frames.slice()
   })
+
+/** The registrations kis-sim's admin state lists. */
+const registrationsOf = (sim: KisSimHandle): ReadonlyArray<string> =>
+  (answerAdmin(sim.admin, "GET", "/sim/admin/state", undefined)!.body as { readonly realtimeRegistrations: ReadonlyArray<string> }).realtimeRegistrations
 
 const approvalOf = (sim: KisSimHandle) => withKis(sim, (k) => Effect.map(k.approvalKey, Redacted.value))
 
@@ -82,6 +87,8 @@ describe("kis-sim realtime sessions (raw WebSocket)", () => {
       const acks = (yield* waitFor(first.frames, 43)).slice(1).map((f) => JSON.parse(f).body.msg_cd)
       expect(acks.filter((c) => c === "OPSP0000")).toHaveLength(41)
       expect(acks[41]).toBe("OPSP0008")
+      expect(registrationsOf(sim)).toHaveLength(41)
+      expect(registrationsOf(sim)).toContain("H0STCNT0|SYN041")
       const second = yield* rawSocket(sim.wsUrl)
       second.ws.send(register(approval, "H0STCNT0", "SYN001"))
       const [inUse] = yield* waitFor(second.frames, 1)
@@ -90,6 +97,8 @@ describe("kis-sim realtime sessions (raw WebSocket)", () => {
       first.ws.send(register(approval, "H0STCNT0", "SYN001", "2"))
       const releases = (yield* waitFor(first.frames, 45)).slice(43).map((f) => JSON.parse(f).body.msg_cd)
       expect(releases).toEqual(["OPSP0001", "OPSP0003"])
+      expect(registrationsOf(sim)).toHaveLength(40)
+      expect(registrationsOf(sim)).not.toContain("H0STCNT0|SYN001")
     }))
 
   it.scopedLive("the mock profile serves notices on H0STCNI9 (H0STCNI0 is refused) and checks the HTS id", () =>
@@ -118,8 +127,9 @@ describe("kis-sim realtime sessions (raw WebSocket)", () => {
       s.ws.send(ping)
       s.ws.pong(ping)
       s.ws.send(register(approval, "H0STCNI0", CLIENT_ACCOUNT.htsId))
-      yield* Effect.sleep("150 millis")
-      const ack = s.frames.map((f) => parseServerFrame(f)).find((f) => f._tag === "Right" && f.right._tag === "Ack")
+      const ackOf = (frames: ReadonlyArray<string>) => frames.map((f) => parseServerFrame(f)).find((f) => f._tag === "Right" && f.right._tag === "Ack")
+      for (let waited = 0; ackOf(s.frames) === undefined && waited < 3_000; waited += 10) yield* Effect.sleep("10 millis")
+      const ack = ackOf(s.frames)
       expect(ack?._tag === "Right" && ack.right._tag === "Ack" && ack.right.encrypted && ack.right.cipher !== undefined).toBe(true)
       expect(s.ws.readyState).toBe(WebSocket.OPEN)
       yield* Effect.sync(() => sim.hub.terminateAll())
