@@ -87,6 +87,8 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, "strategy" | "params"
 }
 
 export type RecoveryReport =
+  /** No saved state: the account is taken from the broker as it stands (its cash, positions and orders). */
+  | { readonly _tag: "NEW"; readonly corrections: ReadonlyArray<Correction>; readonly notes: ReadonlyArray<string> }
   | { readonly _tag: "CLEAN"; readonly notes: ReadonlyArray<string> }
   | {
     readonly _tag: "RECONCILED"
@@ -368,7 +370,8 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
       }))
 
     // ---- reconciliation
-    const reconcileNow = Effect.gen(function* () {
+    /** Brings the state to the broker's; `adopting`: a new state taking the account as it is, not a difference to warn of. */
+    const reconcileWith = (adopting: boolean) => Effect.gen(function* () {
       const account = yield* broker.account
       const today = yield* clock.today
       const dates = new Set<TradeDate>([today, ...liveOrders(state).map((o) => o.tradeDate)])
@@ -381,7 +384,9 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
         rollDay(today)
         for (const f of result.fills) yield* probe("filled", f.orderId)
         if (result.corrections.length > 0) {
-          yield* Effect.logWarning(`reconciliation corrected ${result.corrections.length} difference(s) to the broker's`).pipe(
+          yield* (adopting
+            ? Effect.logInfo("new state: the broker's account taken as it stands")
+            : Effect.logWarning(`reconciliation corrected ${result.corrections.length} difference(s) to the broker's`)).pipe(
             Effect.annotateLogs({ corrections: JSON.stringify(result.corrections) })
           )
         }
@@ -389,6 +394,7 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
         return result.corrections
       }))
     }).pipe(Effect.withSpan("TradingEngine.reconcile"))
+    const reconcileNow = reconcileWith(false)
 
     // ---- fill notices
     const onFillNotice = (notice: FillNotice) =>
@@ -543,9 +549,12 @@ export const makeTradingEngine = (settings: EngineSettings): Effect.Effect<Tradi
       for (const o of state.orders) {
         if (o.order.state === "pending-submit") state = upsertOrder(state, step(o, { _tag: "LoseTrack", reason: "process ended during the send", at: now }))
       }
-      const corrections = yield* reconcileNow
+      const isNew = loaded.snapshot._tag === "None" && loaded.journal.length === 0 && loaded.setAside.length === 0
+      const corrections = yield* reconcileWith(isNew)
       running = true
-      const report: RecoveryReport = corrections.length === 0 && loaded.setAside.length === 0 && loaded.snapshot._tag === "Some"
+      const report: RecoveryReport = isNew
+        ? { _tag: "NEW", corrections, notes }
+        : corrections.length === 0 && loaded.setAside.length === 0 && loaded.snapshot._tag === "Some"
         ? { _tag: "CLEAN", notes }
         : { _tag: "RECONCILED", corrections, setAside: loaded.setAside, notes }
       return report

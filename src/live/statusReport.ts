@@ -25,6 +25,13 @@ export const describeCorrection = (c: Correction): string => {
 
 export const describeRecovery = (report: RecoveryReport): string => {
   switch (report._tag) {
+    case "NEW":
+      return [
+        "recovery NEW: no saved state; starting from the broker's account as it stands",
+        // the cash shows in the status below; positions and orders found at the broker are listed here
+        ...report.corrections.filter((c) => c._tag !== "CashMismatch").map((c) => `  ${describeCorrection(c)}`),
+        ...report.notes.map((n) => `  note: ${n}`)
+      ].join("\n")
     case "CLEAN":
       return ["recovery CLEAN: local state equals the broker's", ...report.notes.map((n) => `  note: ${n}`)].join("\n")
     case "RECONCILED":

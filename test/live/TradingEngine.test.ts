@@ -38,7 +38,7 @@ describe("TradingEngine orders", () => {
     Effect.gen(function* () {
       const ex = makeExchange()
       const engine = yield* engineOver(ex, emptyContents())
-      expect((yield* engine.start)._tag).toBe("RECONCILED")
+      expect((yield* engine.start)._tag).toBe("NEW")
       const first = yield* engine.execute(intentOf())
       const second = yield* engine.execute(intentOf())
       expect(first._tag).toBe("Sent")

@@ -24,7 +24,7 @@ describe("TradingEngine over kis-sim", () => {
       yield* clockTo(sim, "10:00")
       const engine = yield* simEngine(sim, tokens, statePath)
       const first = yield* engine.start
-      expect(first._tag).toBe("RECONCILED") // a new state file: the cash comes from the broker
+      expect(first._tag).toBe("NEW") // a new state file: the cash comes from the broker
       const sent = yield* engine.buy(SYN1, 10 as Qty)
       expect(sent._tag).toBe("Sent")
       yield* clockTo(sim, "10:05")

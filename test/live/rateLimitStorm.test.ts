@@ -55,7 +55,7 @@ describe("TradingEngine through a rate-limit storm at kis-sim", () => {
       const tokens = yield* tempTokenDir
       yield* clockTo(sim, "10:00")
       const engine = yield* simEngine(sim, tokens, tempStatePath(), {}, patientReads)
-      expect((yield* engine.start)._tag).toBe("RECONCILED")
+      expect((yield* engine.start)._tag).toBe("NEW")
       const beforeStorm = yield* engine.buy(SYN1, 10 as Qty) // fills at once at kis-sim; the engine learns it in the storm
       expect(beforeStorm._tag).toBe("Sent")
       const rateLimited = countRateLimited(sim)

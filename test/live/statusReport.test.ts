@@ -46,4 +46,16 @@ describe("describeRecovery", () => {
     expect(text).toContain("cash 5 won locally, 7 won at the broker")
     expect(text).toContain("kept as /s/state.json.corrupt-20261127T090000Z")
   })
+
+  it("a new state lists what it took from the broker, the cash aside (the status shows it)", () => {
+    const text = describeRecovery({
+      _tag: "NEW",
+      corrections: [{ _tag: "CashMismatch", local: 0 as Won, broker: 7 as Won }, { _tag: "OrphanPosition", ticker: ticker("005930"), brokerQuantity: 3 as Qty }],
+      notes: []
+    })
+    expect(text.split("\n")).toEqual([
+      "recovery NEW: no saved state; starting from the broker's account as it stands",
+      "  005930: held at the broker (3) but not locally — adopted"
+    ])
+  })
 })
